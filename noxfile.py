@@ -1,0 +1,80 @@
+"""Developer and CI entry points: `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+PYTHON = "3.11"
+CHROMIUM = Path("/usr/bin/chromium")
+# Chinese glyphs for screenshots and rendered charts; without it headless pages show tofu boxes.
+CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
+APT_PACKAGES = ["chromium", "fonts-noto-cjk"]
+
+
+def install_project(session: nox.Session, *extras: str) -> None:
+    # Editable, so scripts/ resolves disclosures/, datapackages/ and site_src/ in this checkout.
+    target = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", target)
+
+
+def build_steps(session: nox.Session, *, site: bool = True) -> None:
+    """Packages, then (when there is a site config) generated pages and a strict MkDocs build."""
+    session.run("python", "-m", "scripts", "build")
+    if site and (ROOT / "mkdocs.yml").exists():
+        session.run("python", "-m", "scripts", "site")
+        session.run("mkdocs", "build", "--strict")
+
+
+def ensure_chromium(session: nox.Session) -> None:
+    have_fonts = CJK_FONT_DIR.is_dir() and any(CJK_FONT_DIR.glob("NotoSansCJK*"))
+    if CHROMIUM.exists() and have_fonts:
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", external=True, env=env)
+        session.run("apt-get", "install", "-y", *APT_PACKAGES, external=True, env=env)
+    else:
+        session.warn(
+            f"{CHROMIUM} or Noto CJK fonts missing and we are not root: browser tests will fail. "
+            f"Install them with: sudo apt-get install -y {' '.join(APT_PACKAGES)}"
+        )
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the data packages and, if mkdocs.yml exists, the static site into site/."""
+    install_project(session)
+    build_steps(session)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (real frictionless, real mkdocs, real headless Chromium)."""
+    install_project(session, "test")
+    ensure_chromium(session)
+    session.run("pytest", "-q", *session.posargs, env={"CHROMIUM": str(CHROMIUM)})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff (no changes made)."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON, default=False)
+def serve(session: nox.Session) -> None:
+    """Generate the pages and serve the site locally with live reload (mkdocs serve)."""
+    install_project(session)
+    build_steps(session, site=False)
+    session.run("python", "-m", "scripts", "site")
+    session.run("mkdocs", "serve", *session.posargs)

@@ -1,0 +1,1 @@
+"""Budget disclosures (部门预算) → Frictionless data packages → static site."""

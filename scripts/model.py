@@ -1,0 +1,40 @@
+"""Plain data carried between stages: lines of text and raw (unparsed) tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int  # 1-based line number in the file as received
+    text: str
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    cells: list[str]
+
+    def joined(self) -> str:
+        return "".join(self.cells)
+
+
+@dataclass(slots=True)
+class RawTable:
+    kind: str  # key of vocab/table_kinds.json, or "unknown"
+    number: str | None  # as published: "预算04表", "表 5-1."
+    title: str
+    title_line: int
+    unit: str = "万元"
+    org_name: str | None = None
+    rows: list[Row] = field(default_factory=list)
+    notes: list[Line] = field(default_factory=list)
+    end_line: int = 0
+
+    @property
+    def says_empty(self) -> bool:
+        """The publisher states there is nothing to show (没有… / 无…)."""
+        from .cells import EMPTY_NOTE
+
+        return any(EMPTY_NOTE.search(n.text) for n in self.notes)

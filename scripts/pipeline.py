@@ -1,0 +1,151 @@
+"""One disclosure, text to tidy resources: read -> segment -> tables/ + prose -> checks.
+
+Nothing here writes files; `package.py` does. A table that cannot be read does not stop the
+disclosure: it is listed as `unreadable` with the reason, and its cells are kept in `raw_cells`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import tables as table_modules
+from .errors import DisclosureError, NoTablesError
+from .model import Line, RawTable
+from .read import decode, lines_of
+from .segment import kinds, segment
+
+
+@dataclass
+class Resource:
+    name: str
+    schema: str
+    rows: list[dict] = field(default_factory=list)
+    status: str = "present"  # present | empty
+    unit_original: str | None = None
+
+
+@dataclass
+class Extraction:
+    file: str
+    sha256: str
+    text_bytes: bytes
+    lines: list[Line]
+    tables: list[RawTable]
+    resources: dict[str, Resource]
+    warnings: list[DisclosureError]
+
+    def rows(self, name: str) -> list[dict]:
+        res = self.resources.get(name)
+        return res.rows if res else []
+
+
+def _kind_titles() -> dict[str, str]:
+    return {k["kind"]: k["title"] for k in kinds()}
+
+
+def _add(resources: dict[str, Resource], name: str, schema: str, rows: list[dict]) -> Resource:
+    res = resources.setdefault(name, Resource(name, schema))
+    res.rows.extend(rows)
+    return res
+
+
+def extract(data: bytes, file: str) -> Extraction:
+    """Everything the package needs from one disclosure's bytes."""
+    lines = lines_of(decode(data, file))
+    tables = segment(lines)
+    if not tables:
+        raise NoTablesError(
+            "no budget table found",
+            file=file,
+            line=lines[0].no if lines else 1,
+            expected="table titles such as “预算01表 收支总表” or “表 1. … 收支总表”",
+            hint="is this the text of a 部门预算 disclosure? Tables must be one row per line, cells separated by TABs",
+        )
+    resources: dict[str, Resource] = {}
+    warnings: list[DisclosureError] = []
+    inventory: list[dict] = []
+    raw_cells: list[dict] = []
+    titles = _kind_titles()
+    modules = table_modules.modules()
+    for seq, table in enumerate(tables, start=1):
+        entry = {
+            "seq": seq, "number": table.number, "kind": table.kind, "kind_title": titles.get(table.kind),
+            "title": table.title, "unit_original": table.unit, "status": "present", "resource": None,
+            "rows": 0, "note": " ".join(n.text.strip() for n in table.notes) or None,
+            "source_line": table.title_line, "end_line": table.end_line,
+        }
+        module = modules.get(table.kind)
+        try:
+            if module is None:
+                raise DisclosureError(
+                    f"table “{table.title}” is of no known kind" if table.kind == "unknown"
+                    else f"no module in scripts/tables/ reads kind {table.kind!r}", line=table.title_line,
+                    expected="a title naming one of the kinds in scripts/vocab/table_kinds.json",
+                    hint="add its title words to scripts/vocab/table_kinds.json and a module in scripts/tables/",
+                )
+            produced = module.extract(table)
+        except DisclosureError as exc:
+            warnings.append(exc.at(file))
+            entry.update(status="unreadable", note=((entry["note"] or "") + f" 读取问题：{exc.message}").strip())
+            raw_cells.extend(
+                {"table_seq": seq, "source_line": row.line, "column": col, "text": text}
+                for row in table.rows for col, text in enumerate(row.cells, start=1) if text
+            )
+            inventory.append(entry)
+            continue
+        names = []
+        for name, rows in produced.items():
+            res = _add(resources, name, module.SCHEMAS[name], rows)
+            if table.unit != "万元":
+                res.unit_original = table.unit
+            names.append(name)
+            entry["rows"] += len(rows)
+        entry["resource"] = " ".join(names) or None
+        if entry["rows"] == 0:
+            entry["status"] = "empty"
+        inventory.append(entry)
+
+    try:
+        from . import prose
+    except ImportError:  # prose arrives in a later stage of the build-out
+        prose = None
+    if prose is not None:
+        for name, rows in prose.extract(lines, tables).items():
+            _add(resources, name, prose.SCHEMAS[name], rows)
+    _add(resources, "tables", "tables", inventory)
+    if raw_cells:
+        _add(resources, "raw_cells", "raw_cells", raw_cells)
+    for res in resources.values():
+        if not res.rows:
+            res.status = "empty"
+    extraction = Extraction(file, hashlib.sha256(data).hexdigest(), data, lines, tables, resources, warnings)
+    try:
+        from . import checks
+    except ImportError:  # checks arrive in a later stage of the build-out
+        return extraction
+    _add(resources, "quality_report", "quality_report", checks.run(extraction))
+    return extraction
+
+
+def guess_meta(extraction: Extraction, path: Path) -> dict:
+    """Metadata for a file that is not in the registry: taken from the text itself."""
+    org = next((t.org_name for t in extraction.tables if t.org_name), None)
+    head = "".join(line.text.strip() for line in extraction.lines[:6])
+    year_match = re.search(r"(20\d\d)\s*年", head) or re.search(
+        r"(20\d\d)\s*年", " ".join(t.title for t in extraction.tables)
+    )
+    if org is None:
+        title = re.search(r"(?:20\d\d\s*年)?(.{2,40}?)(?:20\d\d\s*年)?\s*(?:部门)?预算", head)
+        org = title.group(1).strip() if title else None
+    return {
+        "name": org or path.stem,
+        "short_name": org or path.stem,
+        "fiscal_year": int(year_match.group(1)) if year_match else None,
+        "slug": "x-" + extraction.sha256[:12],
+        "province": None, "city": None, "district": None, "division_code": None,
+        "source_url": None, "published": None, "sha256": extraction.sha256,
+        "received_as": path.name,
+    }

@@ -1,0 +1,269 @@
+"""Build-time assets of the static site: self-hosted chart/table libraries and chart files.
+
+Nothing here reaches a CDN: the Vega libraries come from the installed ``vl-convert-python`` wheel, the
+sortable-table script from the npm registry (installed at build time into a git-ignored cache), and
+every chart also gets a static SVG rendered at build time.
+
+API (the page generator, ``scripts/site.py``, calls these):
+
+``build_assets(site_src) -> list[Path]``
+    Write the vendor scripts into ``<site_src>/assets/vendor/`` (git-ignored): ``vega-bundle.js``
+    (vega 6 + vega-lite 6.4 + vega-embed 7, globals ``vega``, ``vegaLite``, ``vegaEmbed``),
+    ``vega-locale.js`` (``window.VEGA_LOCALE`` = zh-CN number/time formats) and
+    ``tablesort/tablesort.min.js`` + ``tablesort/tablesort.number.min.js``. Idempotent: a file is only
+    rewritten when its content changes (so ``mkdocs serve`` does not loop). The mkdocs hook
+    (``scripts/mkdocs_hooks.py``) calls it before every build, so a plain ``mkdocs build`` works too.
+
+``write_chart(spec, out_dir, name) -> (json_path, svg_path)``
+    ``spec`` is a Vega-Lite dict (e.g. ``altair.Chart(...).to_dict()``). It may reference its data as
+    ``{"data": {"url": "../data/x.csv", "format": {"type": "csv"}}}``: a relative URL resolved against
+    ``out_dir`` (where the spec is written), so the CSV that readers download is the one the chart
+    reads, never inlined twice. Writes ``<out_dir>/<name>.vl.json`` and ``<out_dir>/<name>.svg`` (the
+    static fallback, rendered with the CSV inlined). External (http/https) data raises ``ChartError``.
+
+``chart_html(name, rel_paths, alt_text_table_md, *, title=None, alt=None) -> str``
+    Markdown/HTML block to put in a page. ``rel_paths`` maps ``"spec"``, ``"svg"`` and optionally
+    ``"data"`` (a path or a list of paths to CSV files) to paths **relative to the Markdown file**,
+    like any Markdown link; mkdocs validates them in ``--strict`` builds and the hook rewrites
+    ``data-spec`` to a site-root URL. ``alt_text_table_md`` is a Markdown table with the chart's
+    figures, shown in a collapsible block (the text alternative of the chart). ``title`` is the
+    caption, ``alt`` the short alt text of the fallback image (defaults to ``title``).
+    Needs the ``attr_list`` and ``md_in_html`` Markdown extensions (enabled in ``mkdocs.yml``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import posixpath
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import vl_convert as vlc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Altair 6.3.0 writes Vega-Lite 6.4.x schemas; vl-convert bundles and renders with the same minor version.
+VEGALITE_VERSION = "6.4"
+LOCALE = "zh-CN"
+
+VENDOR_DIR = Path("assets") / "vendor"
+# npm packages installed at build time; pinned so a build is reproducible.
+NPM_PACKAGES = {"tablesort": "5.7.1"}
+NPM_CACHE = ROOT / "build" / "site-npm"
+TABLESORT_FILES = {
+    "tablesort/tablesort.min.js": "tablesort/dist/tablesort.min.js",
+    "tablesort/tablesort.number.min.js": "tablesort/dist/sorts/tablesort.number.min.js",
+}
+
+# Chinese glyphs for the build-time SVGs; the same families are asked for in the browser (site.css too).
+CJK_FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto")]
+CHART_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+CHART_CONFIG = {"font": CHART_FONT}
+
+DATA_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json"}
+
+
+class SiteAssetError(Exception):
+    """A build-time asset could not be produced (missing tool, failed install)."""
+
+
+class ChartError(SiteAssetError):
+    """A chart spec cannot be written as a self-hosted chart (external or missing data)."""
+
+
+# --- vendor scripts ---------------------------------------------------------------------------------
+
+
+def _write_if_changed(path: Path, content: str) -> bool:
+    """Write only on change: mkdocs serve watches docs_dir and would rebuild forever otherwise."""
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return True
+
+
+def _npm_install(cache: Path) -> Path:
+    """Install the pinned npm packages into `cache` (reused when already there); returns node_modules."""
+    modules = cache / "node_modules"
+    wanted = all(
+        _installed_npm_version(modules / name) == version for name, version in NPM_PACKAGES.items()
+    )
+    if wanted:
+        return modules
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SiteAssetError("npm not found: install Node.js and npm to build the site's table script")
+    cache.mkdir(parents=True, exist_ok=True)
+    specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
+    cmd = [npm, "install", "--prefix", str(cache), "--no-save", "--no-package-lock", "--no-audit", "--no-fund"]
+    done = subprocess.run([*cmd, *specs], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SiteAssetError(f"npm install {' '.join(specs)} failed:\n{done.stderr.strip()}")
+    return modules
+
+
+def _installed_npm_version(package_dir: Path) -> str | None:
+    manifest = package_dir / "package.json"
+    if not manifest.exists():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("version")
+
+
+def vega_locale_js() -> str:
+    """zh-CN number and time formats for vega-embed, taken from vl-convert (same as the SVGs)."""
+    locale = {"format": vlc.get_format_locale(LOCALE), "time": vlc.get_time_format_locale(LOCALE)}
+    return f"window.VEGA_LOCALE = {json.dumps(locale, ensure_ascii=False)};\n"
+
+
+def build_assets(site_src: str | Path, *, npm_cache: Path = NPM_CACHE) -> list[Path]:
+    """Install the chart and table libraries into `<site_src>/assets/vendor/`; returns changed files."""
+    vendor = Path(site_src) / VENDOR_DIR
+    outputs: dict[Path, str] = {
+        vendor / "vega-bundle.js": vlc.javascript_bundle(vl_version=VEGALITE_VERSION),
+        vendor / "vega-locale.js": vega_locale_js(),
+    }
+    modules = _npm_install(npm_cache)
+    for target, source in TABLESORT_FILES.items():
+        src = modules / source
+        if not src.exists():
+            raise SiteAssetError(f"{src} missing after npm install of {NPM_PACKAGES}")
+        outputs[vendor / target] = src.read_text(encoding="utf-8")
+    versions = {
+        "vega": vlc.get_vega_version(),
+        "vega-lite": VEGALITE_VERSION,
+        "vega-embed": vlc.get_vega_embed_version(),
+        **NPM_PACKAGES,
+    }
+    outputs[vendor / "VERSIONS.json"] = json.dumps(versions, indent=2, sort_keys=True) + "\n"
+    return [path for path, content in outputs.items() if _write_if_changed(path, content)]
+
+
+# --- charts -----------------------------------------------------------------------------------------
+
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    for folder in CJK_FONT_DIRS:
+        if folder.is_dir():
+            vlc.register_font_directory(str(folder))
+    _fonts_registered = True
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc)
+
+
+def _inline_data(node: object, base: Path) -> object:
+    """Copy of `node` with every `data.url` replaced by the file's text, for the build-time render."""
+    if isinstance(node, list):
+        return [_inline_data(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _inline_data(value, base) for key, value in node.items()}
+    data = node.get("data")
+    if isinstance(data, dict) and isinstance(data.get("url"), str):
+        out["data"] = _inline_one(data, base)
+    return out
+
+
+def _inline_one(data: dict, base: Path) -> dict:
+    url = data["url"]
+    if _is_external(url) or url.startswith("/"):
+        raise ChartError(f"chart data must be a relative path to a file in the site, got {url!r}")
+    path = (base / url).resolve()
+    if not path.is_file():
+        raise ChartError(f"chart data {url!r} not found (resolved to {path})")
+    fmt = dict(data.get("format") or {})
+    fmt.setdefault("type", DATA_FORMATS.get(path.suffix.lower(), "csv"))
+    inlined = {key: value for key, value in data.items() if key not in ("url", "format")}
+    text = path.read_text(encoding="utf-8-sig")
+    # Vega-Lite parses a string `values` with `format`, exactly as the browser parses the fetched file.
+    inlined["values"] = json.loads(text) if fmt["type"] == "json" else text
+    inlined["format"] = fmt
+    return inlined
+
+
+def _with_site_config(spec: dict) -> dict:
+    spec = copy.deepcopy(spec)
+    config = spec.setdefault("config", {})
+    for key, value in CHART_CONFIG.items():
+        config.setdefault(key, value)
+    spec.setdefault("$schema", f"https://vega.github.io/schema/vega-lite/v{VEGALITE_VERSION}.json")
+    return spec
+
+
+def write_chart(spec: dict, out_dir: str | Path, name: str) -> tuple[Path, Path]:
+    """Write `<name>.vl.json` and its static `<name>.svg` into `out_dir`; see the module docstring."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    spec = _with_site_config(spec)
+    _register_fonts()
+    svg = vlc.vegalite_to_svg(
+        _inline_data(spec, out_dir),
+        vl_version=VEGALITE_VERSION,
+        format_locale=LOCALE,
+        time_format_locale=LOCALE,
+    )
+    json_path = out_dir / f"{name}.vl.json"
+    svg_path = out_dir / f"{name}.svg"
+    json_path.write_text(json.dumps(spec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    svg_path.write_text(svg, encoding="utf-8")
+    return json_path, svg_path
+
+
+def _md_url(path: str) -> str:
+    # Markdown link targets must not contain spaces or parentheses unescaped.
+    return path.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def chart_html(
+    name: str,
+    rel_paths: Mapping[str, str | list[str]],
+    alt_text_table_md: str,
+    *,
+    title: str | None = None,
+    alt: str | None = None,
+) -> str:
+    """Markdown block for one chart (container, SVG fallback, downloads, data table); see module doc."""
+    spec = rel_paths["spec"]
+    svg = rel_paths["svg"]
+    data = rel_paths.get("data") or []
+    data = [data] if isinstance(data, str) else list(data)
+    caption = title or ""
+    alt_text = (alt or title or "图表").replace("]", "\\]").replace("[", "\\[")
+    downloads = [f"[下载图表（SVG）]({_md_url(svg)}){{ download }}"]
+    for path in data:
+        label = posixpath.basename(path)
+        downloads.append(f"[下载数据（{html.escape(label)}）]({_md_url(path)}){{ download }}")
+    return "\n".join(
+        [
+            f'<figure class="chart-figure" id="chart-{html.escape(name, quote=True)}" markdown="block">',
+            f'<div class="chart" data-spec="{html.escape(spec, quote=True)}" markdown="block">',
+            "",
+            f"![{alt_text}]({_md_url(svg)}){{ .chart-fallback }}",
+            "",
+            "</div>",
+            '<figcaption markdown="span">',
+            f"{html.escape(caption)}" + ("<br>" if caption else "") + " · ".join(downloads),
+            "</figcaption>",
+            '<details class="chart-table" markdown="block">',
+            "<summary>图表数据（文字版）</summary>",
+            "",
+            alt_text_table_md.strip(),
+            "",
+            "</details>",
+            "</figure>",
+            "",
+        ]
+    )

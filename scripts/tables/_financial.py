@@ -1,0 +1,101 @@
+"""Row building shared by the core financial tables (收入总表, 支出总表, 功能分类支出表, 基本支出表).
+
+Columns are named by the header words in vocab/financial_columns.json (via _columns.map_columns);
+this module turns one data row into a dict: code+name cells split, amounts kept as published digits
+(converted to 万元 only when the table is in 元), the row classified as item / class / subtotal / total.
+"""
+
+from __future__ import annotations
+
+from ..cells import amount, code_name, is_blank, label, looks_like_amount, to_wan
+from ..errors import CellError
+from ..model import RawTable, Row
+from . import _columns
+
+# Fields holding code and name in one cell (北京 `2120101-行政运行`); split into <x>_code / <x>_name.
+PAIRED = ("unit", "function", "gov_economic", "dept_economic")
+TEXT_SUFFIXES = ("_code", "_name")
+LEVELS = {3: "类", 5: "款", 7: "项"}
+
+
+def column_map(table: RawTable, section: str) -> tuple[dict[str, int], list[Row]]:
+    """Field -> column index, and the data rows. Raises when an amount column has no name."""
+    header, data = split_header(table)
+    fields = _columns.map_columns(header, _columns.vocab("financial_columns")[section])
+    width = max((len(r.cells) for r in data), default=0)
+    named = set(fields.values())
+    for row in data:
+        for index in range(width):
+            if index not in named and index < len(row.cells) and looks_like_amount(row.cells[index]):
+                raise CellError(
+                    f"amount {row.cells[index]!r} sits in column {index + 1}, which no header word names",
+                    line=row.line,
+                    expected="a header naming every amount column",
+                    hint=f"add the header words to the `{section}` rules in scripts/vocab/financial_columns.json",
+                )
+    return fields, data
+
+
+def is_data_row(row: Row) -> bool:
+    """A row with an amount or a code, or one holding nothing but a 合计 label (a total left blank).
+
+    A header row may start with 合计 too (北京 收入汇总表 `合计 | 本年收入 | …`), so 合计 alone decides
+    only when no other header word stands beside it.
+    """
+    texts = [c for c in row.cells if not is_blank(c)]
+    if any(looks_like_amount(c) or code_name(c)[0] is not None for c in texts):
+        return True
+    return bool(texts) and all(is_total_label(c) for c in texts)
+
+
+def split_header(table: RawTable) -> tuple[list[Row], list[Row]]:
+    for i, row in enumerate(table.rows):
+        if is_data_row(row):
+            return table.rows[:i], table.rows[i:]
+    return table.rows, []
+
+
+def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, str | None]:
+    """(code, name) for a paired field or for separate <name>_code / <name>_name columns."""
+    if name in fields:
+        raw = _columns.cell(row, fields[name])
+        if raw is None:
+            return None, None
+        code, text = code_name(raw)
+        return code, text or None
+    code = _columns.cell(row, fields.get(f"{name}_code"))
+    text = _columns.text(row, fields.get(f"{name}_name"))
+    if code is not None:
+        code = code.replace(" ", "")
+        if not code.isdigit():
+            raise CellError(f"code {code!r} is not digits", line=row.line, expected="a numeric code such as 2010350",
+                            hint="check that the code column lines up with the header")
+    return code, text or None
+
+
+def amounts(row: Row, fields: dict[str, int], names: tuple[str, ...], table: RawTable) -> dict[str, str | None]:
+    return {n: to_wan(amount(_columns.cell(row, fields.get(n)), row.line), table.unit) for n in names}
+
+
+def is_total_label(text: str | None) -> bool:
+    return _columns.squeeze(text) in _columns.TOTAL_LABELS
+
+
+def row_label(row: Row) -> str:
+    """The first non-amount text of a row (合 计 → 合计)."""
+    for cell in row.cells:
+        if not is_blank(cell) and not looks_like_amount(cell):
+            return label(cell)
+    return ""
+
+
+def has_content(rows: list[dict], amount_fields: tuple[str, ...]) -> bool:
+    return any(r.get(f) is not None for r in rows for f in amount_fields)
+
+
+def level_of(code: str | None) -> str | None:
+    return LEVELS.get(len(code)) if code else None
+
+
+def unit_original(table: RawTable) -> str:
+    return table.unit

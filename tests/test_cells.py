@@ -1,0 +1,111 @@
+"""Cell repair: table-driven cases from the seeds, and Hypothesis round trips."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scripts import cells
+from scripts.errors import CellError
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("5,372.82", "5372.82"),
+        ("1, 091. 871800", "1091.871800"),  # OCR spaces (002)
+        ("241. 380000", "241.380000"),
+        ("263.108814", "263.108814"),
+        ("9.5", "9.5"),  # published precision is kept, not padded
+        ("0.00", "0.00"),  # an explicit zero is not a blank
+        ("-12.30", "-12.30"),
+        ("１２３．４", "123.4"),  # full-width digits
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("-", None),
+    ],
+)
+def test_amount(text, digits):
+    assert cells.amount(text) == digits
+
+
+@pytest.mark.parametrize("text", ["1,2,3.4.5", "12,34", "abc", "1.2.3", "5372.82万元", "１,２"])
+def test_amount_rejects_garbage_with_line(text):
+    with pytest.raises(CellError) as info:
+        cells.amount(text, line=42)
+    assert info.value.line == 42
+    assert "expected" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "name"),
+    [
+        ("2120101-行政运行", "2120101", "行政运行"),
+        ("0630 01- 北京 市东 城区 城市 管理 指挥 中心", "063001", "北京市东城区城市管理指挥中心"),
+        ("110101 22T000 000402 122-东城区“接诉即办”坐席辅助项目", "11010122T000000402122", "东城区“接诉即办”坐席辅助项目"),
+        ("11010522T00000043 7074-政府热线经费", "11010522T000000437074", "政府热线经费"),
+        ("[2010399]其他政府办公厅（室）及相关机构事务支出", "2010399", "其他政府办公厅（室）及相关机构事务支出"),
+        ("C-服务", "C", "服务"),
+        ("50209-维修(护)费", "50209", "维修(护)费"),
+        ("合 计", None, "合计"),
+        ("北京市东城区城市管理指挥中心", None, "北京市东城区城市管理指挥中心"),
+    ],
+)
+def test_code_name(text, code, name):
+    assert cells.code_name(text) == (code, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "rest", "level"),
+    [
+        ("一、一般公共预算拨款收入", "一", "一般公共预算拨款收入", 1),
+        ("（二十一）粮油物资储备支出", "二十一", "粮油物资储备支出", 2),
+        ("廿一、灾害防治及应急管理支出", "廿一", "灾害防治及应急管理支出", 1),
+        ("本年收入合计", None, "本年收入合计", None),
+    ],
+)
+def test_enumerator(text, number, rest, level):
+    assert cells.split_enumerator(text) == (number, rest)
+    assert cells.enumerator_level(text) == level
+
+
+def _grouped(integer: int) -> str:
+    return f"{integer:,}"
+
+
+@given(
+    integer=st.integers(min_value=-10**12, max_value=10**12),
+    fraction=st.text(alphabet="0123456789", min_size=0, max_size=6),
+    group=st.booleans(),
+    spaces=st.lists(st.integers(min_value=0, max_value=30), max_size=3),
+)
+def test_amount_round_trip_through_ocr_damage(integer, fraction, group, spaces):
+    """Whatever thousands separators and stray spaces extraction adds, the published digits come back."""
+    plain = f"{integer}" + (f".{fraction}" if fraction else "")
+    shown = (_grouped(integer) if group else f"{integer}") + (f".{fraction}" if fraction else "")
+    for pos in sorted(spaces, reverse=True):
+        if 0 < pos < len(shown) and shown[pos - 1] != "-":
+            shown = shown[:pos] + " " + shown[pos:]
+    assert cells.amount(shown) == plain
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_yuan_to_wan_is_exact(value):
+    digits = format(value, "f")
+    wan = cells.to_wan(digits, "元")
+    assert Decimal(wan) * 10000 == Decimal(digits)
+    assert "e" not in wan.lower()
+
+
+@given(st.text(alphabet="北京市东城区城市管理指挥中心“”（） ", min_size=1, max_size=30))
+def test_label_never_keeps_space_between_chinese_characters(text):
+    out = cells.label(text)
+    assert out == out.strip()
+    assert out.replace(" ", "") == text.replace(" ", "")  # only spaces go
+    for i, ch in enumerate(out):
+        if ch == " ":
+            assert not (out[i - 1] != " " and out[i + 1] != " "), out

@@ -1,0 +1,115 @@
+"""The committed packages: valid by frictionless, current, deterministic, and losing no number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from scripts import build, cells, package, pipeline
+from scripts.read import read_lines
+from scripts.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _entries():
+    from scripts import registry
+
+    return registry.entries()
+
+
+@pytest.fixture(scope="module", params=[e["slug"] for e in _entries()])
+def entry(request):
+    return next(e for e in _entries() if e["slug"] == request.param)
+
+
+def test_committed_package_is_current(entry):
+    contents, _, _ = build.package_files(entry["path"], entry)
+    diff = package.differences(build.DATAPACKAGES / entry["slug"], contents)
+    assert not diff, f"datapackages/{entry['slug']} is stale ({diff[:5]}): run `nox -s build` and commit"
+
+
+def test_committed_package_is_valid(entry):
+    assert package.validate(build.DATAPACKAGES / entry["slug"]) == []
+
+
+def test_build_is_deterministic(entry):
+    first, _, _ = build.package_files(entry["path"], entry)
+    second, _, _ = build.package_files(entry["path"], entry)
+    assert first == second
+
+
+def _package_values(target: Path) -> tuple[set[Decimal], set[str]]:
+    """Every value of every CSV but raw_cells (a number only there counts as lost)."""
+    numbers: set[Decimal] = set()
+    strings: set[str] = set()
+    for path in sorted((target / "data").glob("*.csv")):
+        if path.stem == "raw_cells":
+            continue
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for value in row:
+                strings.add(value)
+                try:
+                    numbers.add(Decimal(value))
+                except ArithmeticError:
+                    pass
+    return numbers, strings
+
+
+def test_no_published_number_is_lost(entry):
+    """Every amount and every code in every table row of the text is in the package's CSVs."""
+    numbers, strings = _package_values(build.DATAPACKAGES / entry["slug"])
+    lost = []
+    for table in segment(read_lines(entry["path"])):
+        for row in table.rows:
+            for cell in row.cells:
+                if cells.looks_like_amount(cell):
+                    value = Decimal(cells.amount(cell))
+                    if value not in numbers and Decimal(cells.to_wan(cells.amount(cell), table.unit)) not in numbers:
+                        lost.append((row.line, cell))
+                    continue
+                code, _ = cells.code_name(cell)
+                if code and len(code) >= 3 and code not in strings:
+                    lost.append((row.line, cell))
+    assert not lost, f"{len(lost)} published cells not found in the package, e.g. {lost[:8]}"
+
+
+def test_descriptor_declares_provenance_and_model(entry):
+    desc = json.loads((build.DATAPACKAGES / entry["slug"] / "datapackage.json").read_text(encoding="utf-8"))
+    assert desc["name"] == entry["slug"]
+    assert desc["currency"] == "CNY" and desc["fiscal_year"] == entry["fiscal_year"]
+    assert desc["sources"][0]["sha256"] == entry["sha256"]
+    source = next(r for r in desc["resources"] if r["name"] == "source")
+    assert (build.DATAPACKAGES / entry["slug"] / source["path"]).read_bytes() == entry["path"].read_bytes()
+    measures = desc["model"]["measures"].values()
+    assert measures and all(m["factor"] == 10000 and m["currency"] == "CNY" for m in measures)
+    assert "functional_classification" in desc["model"]["dimensions"]
+
+
+def test_every_data_row_records_its_source_line(entry):
+    lines = {line.no: line.text for line in read_lines(entry["path"])}
+    target = build.DATAPACKAGES / entry["slug"]
+    for path in sorted((target / "data").glob("*.csv")):
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        if not rows or "source_line" not in rows[0]:
+            continue
+        for row in rows:
+            assert int(row["source_line"]) in lines, f"{path.name}: source_line {row['source_line']} is not a line"
+
+
+def test_rebuilding_leaves_git_clean(tmp_path):
+    """`python -m scripts build --check` is what CI relies on to catch stale committed output."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "scripts", "build", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    status = subprocess.run(["git", "status", "--porcelain", "datapackages"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert status.stdout == ""
