@@ -1,4 +1,5 @@
-"""Developer and CI entry points: `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s serve`."""
+"""Developer and CI entry points: `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s serve`, `nox -s bench`,
+`nox -s fuzz`."""
 
 from __future__ import annotations
 
@@ -78,3 +79,19 @@ def serve(session: nox.Session) -> None:
     build_steps(session, site=False)
     session.run("python", "-m", "scripts", "site")
     session.run("mkdocs", "serve", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark 5, 100 and 1,000 synthetic centres (or the sizes given) against a bare MkDocs build."""
+    install_project(session)
+    session.run("python", "-m", "scripts", "bench", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the pipeline with 10,000 mutated disclosures (FUZZ_EXAMPLES overrides the count)."""
+    install_project(session, "test")
+    count = os.environ.get("FUZZ_EXAMPLES", "10000")
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py", *session.posargs,
+                env={"FUZZ_EXAMPLES": count})

@@ -39,7 +39,9 @@ def amount(text: str | None, line: int | None = None) -> str | None:
     if is_blank(text):
         return None
     raw = text.translate(_NUMERIC_FORMS)
-    compact = re.sub(r"\s+", "", raw)
+    # OCR puts spaces beside separators ("1, 091. 871800"); a space between two digit runs means two
+    # figures ("86869957 86869832" is two phone numbers), so it is not an amount.
+    compact = re.sub(r"\s*([,.])\s*", r"\1", raw.strip())
     if _GROUPED.fullmatch(compact):
         compact = compact.replace(",", "")
     if not _PLAIN.fullmatch(compact):

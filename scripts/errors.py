@@ -64,3 +64,7 @@ class CellError(DisclosureError):
 
 class StaleError(DisclosureError):
     """A committed package differs from what the pipeline produces now."""
+
+
+class InternalError(DisclosureError):
+    """The pipeline itself failed on this input (a bug): reported like bad input, never as a traceback."""

@@ -87,11 +87,14 @@ def model(schema_of: dict[str, str]) -> dict:
     for res, schema_name in schema_of.items():
         for field in schema(schema_name)["fields"]:
             if field["type"] == "number" and "万元" in field.get("title", ""):
-                measures[f"{res}.{field['name']}"] = {
-                    "resource": res, "source": field["name"], "title": field.get("title"),
-                    "currency": "CNY", "factor": 10000, "direction": "expenditure"
-                    if "income" not in res else "revenue", "phase": "proposed",
-                }
+                measure = {"resource": res, "source": field["name"], "title": field.get("title"),
+                           "currency": "CNY", "factor": 10000, "phase": "proposed"}
+                if "side" in field_names(schema_name):
+                    # Two-sided tables hold income and expenditure rows: the side field says which.
+                    measure["x_direction_field"] = "side"
+                else:
+                    measure["direction"] = "revenue" if res.startswith("income") else "expenditure"
+                measures[f"{res}.{field['name']}"] = measure
     dims = {
         "functional_classification": ("function_code", "function_name", "functional", "支出功能分类"),
         "economic_classification": ("dept_economic_code", "dept_economic_name", "economic", "部门支出经济分类"),

@@ -20,7 +20,15 @@ FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页
 
 def decode(data: bytes, file: str = "<input>") -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a UTF-16 BOM on damaged or odd-length data
+            raise UnreadableError(
+                f"the file starts like UTF-16 text but byte {exc.start} cannot be decoded",
+                file=file, line=data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1,
+                expected="text extracted from a budget PDF, in UTF-8, GB18030 or UTF-16",
+                hint="re-export the text as UTF-8",
+            ) from exc
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

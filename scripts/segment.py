@@ -51,11 +51,22 @@ def _is_title(text: str) -> re.Match | None:
     return None
 
 
+def _rows_follow(lines: list[Line], index: int, window: int = 4) -> bool:
+    """A `一、…` line is a row label, not a prose heading, when table rows go on right after it
+    (extraction drops the TABs of a row whose other cells are blank)."""
+    for line in lines[index + 1 : index + 1 + window]:
+        if _is_title(line.text) or line.text.lstrip().startswith("第") and "部分" in line.text:
+            return False
+        if "\t" in line.text:
+            return True
+    return False
+
+
 def segment(lines: list[Line]) -> list[RawTable]:
     tables: list[RawTable] = []
     current: RawTable | None = None
     in_header = False
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
         title = _is_title(text)
         if title:
@@ -69,7 +80,7 @@ def segment(lines: list[Line]) -> list[RawTable]:
             continue
         if current is None:
             continue
-        if "\t" not in text and HEADING.match(text) and not META.match(text):
+        if "\t" not in text and HEADING.match(text) and not META.match(text) and not _rows_follow(lines, index):
             tables.append(current)
             current = None
             continue

@@ -8,7 +8,7 @@ API (the page generator, ``scripts/site.py``, calls these):
 
 ``build_assets(site_src) -> list[Path]``
     Write the vendor scripts into ``<site_src>/assets/vendor/`` (git-ignored): ``vega-bundle.js``
-    (vega 6 + vega-lite 6.4 + vega-embed 7, globals ``vega``, ``vegaLite``, ``vegaEmbed``),
+    (vega 6 + vega-lite 6.4 + vega-embed 7, global ``vegaEmbed``),
     ``vega-locale.js`` (``window.VEGA_LOCALE`` = zh-CN number/time formats) and
     ``tablesort/tablesort.min.js`` + ``tablesort/tablesort.number.min.js``. Idempotent: a file is only
     rewritten when its content changes (so ``mkdocs serve`` does not loop). The mkdocs hook
@@ -52,6 +52,9 @@ VEGALITE_VERSION = "6.4"
 LOCALE = "zh-CN"
 
 VENDOR_DIR = Path("assets") / "vendor"
+# Only vegaEmbed is exported: vl-convert 1.9's default snippet sets window.vega/vegaLite to null, and
+# vega-embed builds its own loader from plain options, so the page never needs the other globals.
+VEGA_SNIPPET = "window.vegaEmbed = vegaEmbed;"
 # npm packages installed at build time; pinned so a build is reproducible.
 NPM_PACKAGES = {"tablesort": "5.7.1"}
 NPM_CACHE = ROOT / "build" / "site-npm"
@@ -62,7 +65,9 @@ TABLESORT_FILES = {
 
 # Chinese glyphs for the build-time SVGs; the same families are asked for in the browser (site.css too).
 CJK_FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto")]
-CHART_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+CHART_FONT = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
 CHART_CONFIG = {"font": CHART_FONT}
 
 DATA_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json"}
@@ -91,9 +96,7 @@ def _write_if_changed(path: Path, content: str) -> bool:
 def _npm_install(cache: Path) -> Path:
     """Install the pinned npm packages into `cache` (reused when already there); returns node_modules."""
     modules = cache / "node_modules"
-    wanted = all(
-        _installed_npm_version(modules / name) == version for name, version in NPM_PACKAGES.items()
-    )
+    wanted = all(_installed_npm_version(modules / name) == version for name, version in NPM_PACKAGES.items())
     if wanted:
         return modules
     npm = shutil.which("npm")
@@ -101,7 +104,16 @@ def _npm_install(cache: Path) -> Path:
         raise SiteAssetError("npm not found: install Node.js and npm to build the site's table script")
     cache.mkdir(parents=True, exist_ok=True)
     specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
-    cmd = [npm, "install", "--prefix", str(cache), "--no-save", "--no-package-lock", "--no-audit", "--no-fund"]
+    cmd = [
+        npm,
+        "install",
+        "--prefix",
+        str(cache),
+        "--no-save",
+        "--no-package-lock",
+        "--no-audit",
+        "--no-fund",
+    ]
     done = subprocess.run([*cmd, *specs], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SiteAssetError(f"npm install {' '.join(specs)} failed:\n{done.stderr.strip()}")
@@ -125,7 +137,7 @@ def build_assets(site_src: str | Path, *, npm_cache: Path = NPM_CACHE) -> list[P
     """Install the chart and table libraries into `<site_src>/assets/vendor/`; returns changed files."""
     vendor = Path(site_src) / VENDOR_DIR
     outputs: dict[Path, str] = {
-        vendor / "vega-bundle.js": vlc.javascript_bundle(vl_version=VEGALITE_VERSION),
+        vendor / "vega-bundle.js": vlc.javascript_bundle(VEGA_SNIPPET, vl_version=VEGALITE_VERSION),
         vendor / "vega-locale.js": vega_locale_js(),
     }
     modules = _npm_install(npm_cache)

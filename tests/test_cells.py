@@ -33,7 +33,7 @@ def test_amount(text, digits):
     assert cells.amount(text) == digits
 
 
-@pytest.mark.parametrize("text", ["1,2,3.4.5", "12,34", "abc", "1.2.3", "5372.82万元", "１,２"])
+@pytest.mark.parametrize("text", ["1,2,3.4.5", "12,34", "abc", "1.2.3", "5372.82万元", "１,２", "86869957 86869832"])
 def test_amount_rejects_garbage_with_line(text):
     with pytest.raises(CellError) as info:
         cells.amount(text, line=42)
@@ -88,7 +88,7 @@ def test_amount_round_trip_through_ocr_damage(integer, fraction, group, spaces):
     plain = f"{integer}" + (f".{fraction}" if fraction else "")
     shown = (_grouped(integer) if group else f"{integer}") + (f".{fraction}" if fraction else "")
     for pos in sorted(spaces, reverse=True):
-        if 0 < pos < len(shown) and shown[pos - 1] != "-":
+        if 0 < pos < len(shown) and shown[pos - 1] in ",.":
             shown = shown[:pos] + " " + shown[pos:]
     assert cells.amount(shown) == plain
 

@@ -13,7 +13,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..cells import is_blank, label, looks_like_amount
+from ..cells import code_name, is_blank, label, looks_like_amount
+from ..errors import CellError
 from ..model import RawTable, Row
 
 VOCAB = Path(__file__).resolve().parent.parent / "vocab"
@@ -34,15 +35,39 @@ def first_text(cells: list[str]) -> str:
 
 
 def is_data_row(row: Row) -> bool:
-    """A row with an amount, or one whose first cell is a bare 合计 (a total with all amounts blank)."""
-    return any(looks_like_amount(c) for c in row.cells) or first_text(row.cells) in TOTAL_LABELS
+    """A row with an amount or a code, or one holding nothing but a 合计 label (a total left blank).
+
+    A header row may start with 合计 too (北京 收入汇总表 `合计 | 本年收入 | …`), so 合计 alone decides
+    only when no other header word stands beside it.
+    """
+    texts = [c for c in row.cells if not is_blank(c)]
+    if any(looks_like_amount(c) or code_name(c)[0] is not None for c in texts):
+        return True
+    return bool(texts) and all(squeeze(c) in TOTAL_LABELS for c in texts)
+
+
+_NUMBERISH = re.compile(r"[-\d,.\s]*\d[-\d,.\s]*")
 
 
 def split_header(table: RawTable) -> tuple[list[Row], list[Row]]:
+    """Header rows (before the first data row) and data rows.
+
+    A damaged figure (`1,36,1.0.4`) would make its row look like a header and vanish with it, so a
+    number-like cell in the header area is an error, not a header word.
+    """
     for i, row in enumerate(table.rows):
         if is_data_row(row):
-            return table.rows[:i], table.rows[i:]
-    return table.rows, []
+            header, data = table.rows[:i], table.rows[i:]
+            break
+    else:
+        header, data = table.rows, []
+    for row in header:
+        for text in row.cells:
+            if _NUMBERISH.fullmatch(text):
+                raise CellError(f"cell {text!r} looks like a damaged number", line=row.line,
+                                expected="an amount such as 1,361.04 (or a header word)",
+                                hint="check this cell in the source; amounts may not contain more than one point")
+    return header, data
 
 
 def combine(header: list[Row]) -> list[list[str]]:

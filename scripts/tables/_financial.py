@@ -20,7 +20,7 @@ LEVELS = {3: "类", 5: "款", 7: "项"}
 
 def column_map(table: RawTable, section: str) -> tuple[dict[str, int], list[Row]]:
     """Field -> column index, and the data rows. Raises when an amount column has no name."""
-    header, data = split_header(table)
+    header, data = _columns.split_header(table)
     fields = _columns.map_columns(header, _columns.vocab("financial_columns")[section])
     width = max((len(r.cells) for r in data), default=0)
     named = set(fields.values())
@@ -34,25 +34,6 @@ def column_map(table: RawTable, section: str) -> tuple[dict[str, int], list[Row]
                     hint=f"add the header words to the `{section}` rules in scripts/vocab/financial_columns.json",
                 )
     return fields, data
-
-
-def is_data_row(row: Row) -> bool:
-    """A row with an amount or a code, or one holding nothing but a 合计 label (a total left blank).
-
-    A header row may start with 合计 too (北京 收入汇总表 `合计 | 本年收入 | …`), so 合计 alone decides
-    only when no other header word stands beside it.
-    """
-    texts = [c for c in row.cells if not is_blank(c)]
-    if any(looks_like_amount(c) or code_name(c)[0] is not None for c in texts):
-        return True
-    return bool(texts) and all(is_total_label(c) for c in texts)
-
-
-def split_header(table: RawTable) -> tuple[list[Row], list[Row]]:
-    for i, row in enumerate(table.rows):
-        if is_data_row(row):
-            return table.rows[:i], table.rows[i:]
-    return table.rows, []
 
 
 def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, str | None]:

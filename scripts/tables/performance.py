@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import cells
-from ..errors import CellError
+from ..errors import CellError, DisclosureError
 from ..model import RawTable, Row
 
 KINDS = ("performance_projects", "performance_overall")
@@ -36,6 +36,13 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 @cache
 def vocab() -> dict:
     return json.loads((Path(__file__).resolve().parent.parent / "vocab" / "performance.json").read_text("utf-8"))
+
+
+@cache
+def _field_names(schema: str) -> tuple[str, ...]:
+    """Field names in schema order, so every row carries every field (both layouts)."""
+    doc = json.loads((Path(__file__).resolve().parent.parent / "schemas" / f"{schema}.json").read_text("utf-8"))
+    return tuple(f if isinstance(f, str) else f["name"] for f in doc["fields"])
 
 
 def _squash(text: str | None) -> str:
@@ -313,6 +320,12 @@ def _form_indicator_columns(header_rows: list[list[str]]) -> dict:
 
 
 def _form_indicator(row: Row, pos: dict, state: dict, **base) -> dict:
+    missing = [k for k in ("level1", "level2", "level3") if k not in pos]
+    if missing:  # damaged or reordered header: say so instead of failing on a missing column
+        raise DisclosureError(
+            "performance sheet has indicator rows but no 一级/二级/三级指标 header columns", line=row.line,
+            expected="a header row naming 一级指标, 二级指标 and 三级指标 before the indicator rows",
+        )
     c = row.cells + [""] * 12
     for key in ("level1", "level2"):
         if c[pos[key]].strip():
@@ -415,8 +428,6 @@ def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
         p.setdefault("project_name", None)
         for name in ("total", "annual_budget"):
             p.setdefault(name, None)
-    for ind in indicators:  # the code may come after the name on the form
-        pass
     return {"performance_projects": projects, "performance_indicators": indicators,
             "performance_project_lines": lines}
 
@@ -496,11 +507,12 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
                 for i, c in cols[1:]:
                     g, measure = _column_label(header, i - 1)
                     m_year = _YEAR.search(measure or "")
+                    share = "占比" in (measure or g or "")  # a share is not an amount in 万元
                     overall.append(_overall(row.line, section="总体资金情况", group=group, item=item,
                                             measure=g if m_year else (measure or g),
                                             year=m_year.group(1) if m_year else year,
-                                            amount=cells.amount(c, row.line) if cells.looks_like_amount(c) else None,
-                                            value=None if cells.looks_like_amount(c) else cells.label(c)))
+                                            amount=cells.amount(c, row.line) if cells.looks_like_amount(c) and not share else None,
+                                            value=None if cells.looks_like_amount(c) and not share else num_or_text(c)))
             else:
                 item = cells.label(cols[0][1])
                 for i, c in cols[1:]:
@@ -534,9 +546,8 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     if table.kind == "performance_projects":
         out = _wuhan_projects(table) if form else _beijing_projects(table)
         out.setdefault("performance_project_lines", [])
-        for p in out["performance_projects"]:
-            for k in ("unit_code", "unit_name", "total", "fiscal_funds", "other_funds", "goal"):
-                p.setdefault(k, None)
+        names = _field_names("performance_projects")
+        out["performance_projects"] = [{k: p.get(k) for k in names} for p in out["performance_projects"]]
         return out
     if table.kind == "performance_overall":
         return _wuhan_overall(table) if form else _beijing_overall(table)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..cells import amount, enumerator_level, is_blank, label, split_enumerator, to_wan
+from ..cells import amount, enumerator_level, is_blank, split_enumerator, to_wan
 from ..errors import CellError
 from ..model import RawTable, Row
 from . import _columns
@@ -22,11 +22,12 @@ SIDES = ("income", "expenditure")
 
 
 @cache
-def _classes() -> tuple[dict[str, str | None], set[str]]:
+def _classes() -> dict[str, str | None]:
+    """类 name -> 3-digit code; names without a code (往来性支出) map to None."""
     data = _columns.vocab("function_classes")
     names: dict[str, str | None] = {c["name"]: c["code"] for c in data["classes"]}
     names.update({n: None for n in data.get("unclassified", [])})
-    return names, set(data.get("unclassified", []))
+    return names
 
 
 def _line_rule(item: str, side: str) -> dict | None:
@@ -61,9 +62,9 @@ def _split(table: RawTable) -> tuple[list[Row], list[Row]]:
 def extract(table: RawTable) -> dict[str, list[dict]]:
     header, data = _split(table)
     positions = _columns_of(header)
-    classes, _ = _classes()
+    classes = _classes()
     out: list[dict] = []
-    for side, (label_col, amount_col) in zip(SIDES, positions):
+    for side, (label_col, amount_col) in zip(SIDES, positions, strict=True):
         seq = 0
         block: dict | None = None  # the line that opened the current block
         for row in data:

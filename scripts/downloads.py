@@ -1,0 +1,139 @@
+"""Download files made from a package: the package zip, an XLSX workbook, and the all-centre package.
+
+All are byte for byte reproducible: zip members in sorted order with a fixed timestamp, and the
+workbook's own timestamps pinned. In the workbook every text cell is typed as text, so a published
+value starting with = + - @ is shown, never run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, members[name])
+    return buf.getvalue()
+
+
+def package_members(pkg_dir: Path) -> dict[str, bytes]:
+    return {p.relative_to(pkg_dir).as_posix(): p.read_bytes() for p in sorted(pkg_dir.rglob("*")) if p.is_file()}
+
+
+def package_zip(pkg_dir: Path) -> bytes:
+    """The package as one zip (datapackage.json at its root), as frictionless reads it."""
+    return _zip(package_members(pkg_dir))
+
+
+def read_csv(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _typed(value: str, ftype: str) -> object:
+    if value == "":
+        return None
+    if ftype == "integer":
+        return int(value)
+    if ftype == "number":
+        return Decimal(value)
+    return value
+
+
+def workbook(pkg_dir: Path) -> bytes:
+    """One sheet per resource, Chinese column titles, amounts as numbers, codes and text as text."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+
+    desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    wb = Workbook()
+    about = wb.active
+    about.title = "说明"
+    for row in (["数据包", desc["title"]], ["名称", desc["name"]], ["财政年度", desc.get("fiscal_year")],
+                ["金额单位", "万元"], ["许可", desc["licenses"][0]["title"]],
+                ["来源 sha256", desc["sources"][0]["sha256"]]):
+        about.append(row)
+    for res in desc["resources"]:
+        if res.get("format") != "csv":
+            continue
+        schema = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))
+        fields = schema["fields"]
+        ws = wb.create_sheet(res["name"][:31])
+        ws.append([f.get("title") or f["name"] for f in fields])
+        ws.append([f["name"] for f in fields])
+        for row in read_csv(pkg_dir / res["path"]):
+            ws.append([_typed(row[f["name"]], f["type"]) for f in fields])
+        for cells in ws.iter_rows(min_row=1):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _pin(buf.getvalue())
+
+
+def _pin(xlsx: bytes) -> bytes:
+    """Rewrite the workbook zip with fixed member times and document timestamps."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["docProps/core.xml"] = _CORE_TIME.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", members["docProps/core.xml"])
+    return _zip(members)
+
+
+def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
+    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front."""
+    rows: dict[str, list[str]] = {}
+    schemas: dict[str, dict] = {}
+    titles: dict[str, str] = {}
+    for pkg in sorted(pkg_dirs):
+        desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+        for res in desc["resources"]:
+            if res.get("format") != "csv":
+                continue
+            schema = json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))
+            schemas.setdefault(res["name"], schema)
+            titles.setdefault(res["name"], res.get("title") or res["name"])
+            lines = (pkg / res["path"]).read_text(encoding="utf-8").splitlines()[1:]
+            prefix = _csv_cells([desc["name"], desc.get("x_short_name") or desc["title"]])
+            rows.setdefault(res["name"], []).extend(f"{prefix},{line}" for line in lines)
+    files: dict[str, bytes] = {}
+    resources = []
+    centre = [{"name": "centre", "type": "string", "title": "中心（数据包名称）"},
+              {"name": "centre_name", "type": "string", "title": "中心名称"}]
+    for name in sorted(rows):
+        schema = dict(schemas[name])
+        schema["fields"] = centre + schema["fields"]
+        schema.pop("primaryKey", None)
+        schema.pop("foreignKeys", None)
+        header = _csv_cells([f["name"] for f in schema["fields"]])
+        files[f"data/{name}.csv"] = ("\n".join([header, *rows[name]]) + "\n").encode()
+        files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
+        resources.append({"name": name, "path": f"data/{name}.csv", "schema": f"schemas/{name}.json",
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "profile": "tabular-data-resource", "title": titles[name]})
+    files["datapackage.json"] = (json.dumps({
+        "name": "all-centres", "title": "全部中心部门预算合并数据包",
+        "description": "各中心数据包按表的种类合并，每个 CSV 前两列标明所属中心；金额单位万元。",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": resources,
+    }, ensure_ascii=False, indent=2) + "\n").encode()
+    return files
+
+
+def _csv_cells(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(values)
+    return buf.getvalue()

@@ -1,0 +1,50 @@
+/* Interactive charts: each <div class="chart" data-spec="…"> gets its Vega-Lite spec rendered with the
+   self-hosted vega-embed. The static SVG fallback stays until the interactive chart is ready, so readers
+   without JavaScript (or when rendering fails) still see the chart. Subscribed to material's document$
+   so charts render again after instant navigation. */
+(function () {
+  "use strict";
+
+  function renderChart(container) {
+    if (container.dataset.chartState) return; // already handled on this page view
+    container.dataset.chartState = "loading";
+    // data-spec is a site-root URL written at build time; data URLs inside the spec are relative to it.
+    var specUrl = new URL(container.dataset.spec, window.location.href);
+    var view = document.createElement("div");
+    view.className = "chart-view";
+    container.appendChild(view); // attached before rendering so container-relative sizes work
+
+    fetch(specUrl.href)
+      .then(function (response) {
+        if (!response.ok) throw new Error("图表规格加载失败：" + response.status + " " + specUrl.pathname);
+        return response.json();
+      })
+      .then(function (spec) {
+        var locale = window.VEGA_LOCALE || {};
+        return window.vegaEmbed(view, spec, {
+          actions: false, // vega-embed's menu is English and links to an external editor
+          renderer: "svg",
+          loader: { baseURL: new URL(".", specUrl).href }, // vega-embed makes a loader from options
+          formatLocale: locale.format,
+          timeFormatLocale: locale.time,
+        });
+      })
+      .then(function () {
+        var fallback = container.querySelector(".chart-fallback");
+        if (fallback) {
+          var holder = fallback.closest("p");
+          (holder && container.contains(holder) ? holder : fallback).remove();
+        }
+        container.dataset.chartState = "ready";
+      })
+      .catch(function (error) {
+        view.remove();
+        container.dataset.chartState = "failed";
+        console.error("图表渲染失败", specUrl.pathname, error);
+      });
+  }
+
+  document$.subscribe(function () {
+    document.querySelectorAll("div.chart[data-spec]").forEach(renderChart);
+  });
+})();

@@ -1,0 +1,223 @@
+"""Site infrastructure: a real strict MkDocs build of the real config, checked in real headless Chromium.
+
+Each build uses a temporary copy of mkdocs.yml and the hand-written pages in site_src/, plus pages that
+this test writes itself (charts made through scripts.site_assets from a tiny CSV made here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import altair as alt
+import pytest
+import yaml
+from browser import open_page, serve_site
+
+from scripts import site_assets
+
+ROOT = Path(__file__).resolve().parent.parent
+# Generated parts of site_src/ (pages from the data packages, vendor scripts): the test makes its own.
+GENERATED = {"centres", "vendor"}
+
+SPENDING_CSV = "item,amount\n一般公共服务支出,120.50\n教育支出,30.25\n城乡社区支出,5372.82\n"
+TABLE_MD = "| 科目 | 金额（万元） |\n|---|---:|\n| 一般公共服务支出 | 120.50 |\n| 教育支出 | 30.25 |\n| 城乡社区支出 | 5372.82 |"
+
+
+def _load_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def make_project(base: Path, config_changes: dict | None = None) -> Path:
+    """Temp project: real config (hooks pointed at this checkout) and a copy of hand-written pages."""
+    proj = base / "proj"
+    shutil.copytree(
+        ROOT / "site_src", proj / "site_src", ignore=lambda _d, names: [n for n in names if n in GENERATED]
+    )
+    config = _load_config()
+    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
+    config.update(config_changes or {})
+    (proj / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return proj
+
+
+def mkdocs_build(proj: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(proj / "mkdocs.yml")]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(cmd, cwd=proj, capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def bar_spec(data_url: str) -> dict:
+    data = alt.Data(url=data_url, format=alt.DataFormat(type="csv"))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(x=alt.X("amount:Q", title="金额（万元）"), y=alt.Y("item:N", title="科目", sort="-x"))
+    )
+    return chart.properties(width=400, title="支出结构").to_dict()
+
+
+def arc_spec(data_url: str) -> dict:
+    data = alt.Data(url=data_url, format=alt.DataFormat(type="csv"))
+    chart = alt.Chart(data).mark_arc().encode(theta="amount:Q", color=alt.Color("item:N", title="科目"))
+    return chart.properties(title="支出占比").to_dict()
+
+
+def write_chart_pages(docs: Path) -> None:
+    """Two pages with one chart each (data from one shared CSV) and a sortable table."""
+    trial = docs / "trial"
+    (trial / "data").mkdir(parents=True)
+    (trial / "data" / "spending.csv").write_text(SPENDING_CSV, encoding="utf-8")
+    for name, spec, other in (("a", bar_spec, "b"), ("b", arc_spec, "a")):
+        site_assets.write_chart(spec("../data/spending.csv"), trial / "charts", name)
+        paths = {"spec": f"charts/{name}.vl.json", "svg": f"charts/{name}.svg", "data": "data/spending.csv"}
+        block = site_assets.chart_html(name, paths, TABLE_MD, title=f"图表{name}", alt="支出结构图")
+        page = f"# 图表页{name}\n\n{block}\n\n## 明细表\n\n{TABLE_MD}\n\n[下一页]({other}.md){{ #next }}\n"
+        (trial / f"{name}.md").write_text(page, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """(site dir, base URL). Served first, then built with site_url = the served address: material's
+    instant navigation only intercepts links to URLs in sitemap.xml, matched with the port included."""
+    site_dir = tmp_path_factory.mktemp("site") / "proj" / "site"
+    with serve_site(site_dir) as base:
+        proj = make_project(site_dir.parent.parent, {"site_url": base})
+        write_chart_pages(proj / "site_src")
+        done = mkdocs_build(proj)
+        assert done.returncode == 0, done.stderr
+        yield site_dir, base
+
+
+@pytest.fixture(scope="module")
+def built_site(served_site) -> Path:
+    return served_site[0]
+
+
+def test_strict_build_writes_chinese_site_with_sitemap_and_vendor_scripts(built_site: Path) -> None:
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in index
+    assert "预算公开·开放数据" in index
+    assert "/trial/a/</loc>" in (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    vendor = built_site / "assets" / "vendor"
+    for rel in site_assets.TABLESORT_FILES:
+        assert (vendor / rel).stat().st_size > 0
+    versions = json.loads((vendor / "VERSIONS.json").read_text(encoding="utf-8"))
+    assert [versions[k].split(".")[0] for k in ("vega", "vega-lite", "vega-embed")] == ["6", "6", "7"]
+    # The bundled Vega-Lite is the one Altair writes specs for (6.4.x).
+    assert f'"{alt.SCHEMA_VERSION.lstrip("v")}"' in (vendor / "vega-bundle.js").read_text(encoding="utf-8")
+    # No script or stylesheet is loaded from another host.
+    assert not re.search(r'<script[^>]+src="https?://', index)
+    assert not re.search(r'<link[^>]+rel="(stylesheet|preload|modulepreload)"[^>]+href="https?://', index)
+
+
+def test_chart_spec_url_is_rewritten_to_site_root(built_site: Path) -> None:
+    page = (built_site / "trial" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'data-spec="/trial/charts/a.vl.json"' in page
+    assert '<img alt="支出结构图" class="chart-fallback" src="../charts/a.svg"' in page
+    assert 'href="../data/spending.csv"' in page
+
+
+def test_search_index_segments_chinese_with_jieba(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b" in text, "Chinese text was not segmented (is jieba installed?)"
+    assert re.search(index["config"]["separator"], "数据\u200b下载")
+
+
+def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text(SPENDING_CSV, encoding="utf-8")
+    json_path, svg_path = site_assets.write_chart(bar_spec("../d.csv"), tmp_path / "charts", "x")
+    svg = svg_path.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "城乡社区支出" in svg
+    # The written spec still points at the CSV (not inlined), so the data exists once.
+    assert json.loads(json_path.read_text(encoding="utf-8"))["data"]["url"] == "../d.csv"
+
+
+def test_external_chart_data_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(site_assets.ChartError):
+        site_assets.write_chart(bar_spec("https://example.org/d.csv"), tmp_path, "x")
+
+
+def test_vegalite_version_matches_altair() -> None:
+    assert alt.SCHEMA_VERSION.startswith(f"v{site_assets.VEGALITE_VERSION}.")
+
+
+def test_charts_render_and_survive_instant_navigation(served_site, chromium_path, chromium_args) -> None:
+    base = served_site[1]
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base + "trial/a/")
+        page.wait_for_selector("#chart-a .chart[data-chart-state=ready] .chart-view svg", timeout=20_000)
+        assert page.locator("#chart-a .chart-fallback").count() == 0
+
+        # A full page load would drop this marker; instant navigation keeps it.
+        page.evaluate("window.__instantMarker = 42")
+        page.click("a#next")
+        page.wait_for_url(base + "trial/b/")
+        page.wait_for_selector("#chart-b .chart[data-chart-state=ready] .chart-view svg", timeout=20_000)
+        assert page.evaluate("window.__instantMarker") == 42
+        # The arc chart has one slice per CSV row: the data URL resolved after navigation.
+        assert page.locator("#chart-b .chart-view path[aria-roledescription='arc mark']").count() == 3
+
+        assert session.console_errors == []
+        assert session.failed_requests == []
+    assert session.external_requests == []
+
+
+def test_tables_sort_by_number(served_site, chromium_path, chromium_args) -> None:
+    base = served_site[1]
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base + "trial/a/")
+        table = page.locator("article table:not([class])").last
+        header = table.locator("th", has_text="金额")
+        header.click()
+        first = table.locator("tbody tr td:nth-child(2)").all_inner_texts()
+        header.click()
+        second = table.locator("tbody tr td:nth-child(2)").all_inner_texts()
+        numbers = [float(x) for x in first]
+        assert numbers in (sorted(numbers), sorted(numbers, reverse=True))
+        assert second == list(reversed(first)) and first != second
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
+def test_chinese_search_finds_pages(served_site, chromium_path, chromium_args) -> None:
+    base = served_site[1]
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base)
+        assert page.get_attribute("input.md-search__input", "placeholder") == "搜索"
+        page.click("input.md-search__input")
+        page.keyboard.type("来源")
+        # Chinese text arrives as insertText without key events; material searches on keyup.
+        page.keyboard.press("End")
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        assert "数据处理方法" in page.inner_text(".md-search-result").replace("\u200b", "")
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
+def test_strict_build_fails_on_external_script(tmp_path: Path) -> None:
+    scripts = [*_load_config()["extra_javascript"], "https://cdn.jsdelivr.net/npm/left-pad@1.3.0/index.js"]
+    proj = make_project(tmp_path, {"extra_javascript": scripts})
+    done = mkdocs_build(proj)
+    assert done.returncode != 0
+    assert "External file: https://cdn.jsdelivr.net/npm/left-pad" in done.stderr
+
+
+def test_build_fails_on_missing_chart_spec(tmp_path: Path) -> None:
+    proj = make_project(tmp_path)
+    (proj / "site_src" / "lost.md").write_text(
+        '# 缺图\n\n<div class="chart" data-spec="charts/none.vl.json"></div>\n', encoding="utf-8"
+    )
+    done = mkdocs_build(proj)
+    assert done.returncode != 0
+    assert "charts/none.vl.json" in done.stderr
