@@ -28,10 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PIPELINE_STAGES = ("read", "extract", "check", "package", "write", "validate")
 # Runs a command and prints the peak RSS (KiB) of the largest process in its tree, for per-step memory.
-PEAK = ("import resource, subprocess, sys\n"
-        "code = subprocess.run(sys.argv[1:]).returncode\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-        "sys.exit(code)\n")
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
 def say(*parts: object) -> None:
@@ -47,16 +49,20 @@ def run(cmd: list[str], *, cwd: Path = ROOT) -> dict:
     peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
     if proc.returncode != 0:
         say(f"  step failed ({proc.returncode}): {' '.join(cmd)}\n" + "\n".join(lines[-15:-1]))
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak, 1) if peak else None,
-            "returncode": proc.returncode}
+    return {
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(peak, 1) if peak else None,
+        "returncode": proc.returncode,
+    }
 
 
 def _site_interface() -> bool:
     """Our page generator can write into a temp docs folder from temp packages (else: not measured)."""
     if not (ROOT / "scripts" / "site.py").exists():
         return False
-    proc = subprocess.run([sys.executable, "-m", "scripts", "site", "--help"], cwd=ROOT, capture_output=True,
-                          text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scripts", "site", "--help"], cwd=ROOT, capture_output=True, text=True
+    )
     return proc.returncode == 0 and "--packages" in proc.stdout and "--docs" in proc.stdout
 
 
@@ -66,7 +72,9 @@ def _markdown_table(text: str, limit: int = 400) -> str:
         return ""
     width = len(rows[0])
     out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
-    out += ["| " + " | ".join(c.replace("|", "/") for c in r + [""] * (width - len(r))) + " |" for r in rows[1:]]
+    out += [
+        "| " + " | ".join(c.replace("|", "/") for c in r + [""] * (width - len(r))) + " |" for r in rows[1:]
+    ]
     return "\n".join(out)
 
 
@@ -94,8 +102,11 @@ def build_floor(packages: Path, work: Path, sizes: dict[str, int]) -> Path:
         text = floor_page(pkg, sizes.get(pkg.name))
         (docs / "centres" / f"{pkg.name}.md").write_text(text, encoding="utf-8")
     config = work / "floor" / "mkdocs.yml"
-    config.write_text("site_name: 基准\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  language: zh\n"
-                      "  font: false\n", encoding="utf-8")
+    config.write_text(
+        "site_name: 基准\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  language: zh\n"
+        "  font: false\n",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -120,38 +131,75 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
     result["synth_seconds"] = round(time.perf_counter() - started, 3)
     packages = work / "packages"
     state = work / "state"
-    build_cmd = [sys.executable, "-m", "scripts", "build", "--registry", str(syn / "registry.json"),
-                 "--out", str(packages), "--state", str(state), "--quiet"]
+    build_cmd = [
+        sys.executable,
+        "-m",
+        "scripts",
+        "build",
+        "--registry",
+        str(syn / "registry.json"),
+        "--out",
+        str(packages),
+        "--state",
+        str(state),
+        "--quiet",
+    ]
     step = run(build_cmd)
     timings = json.loads((state / "timings.json").read_text(encoding="utf-8"))
     per = {k: round(1000 * v / max(1, n), 2) for k, v in timings["stage_seconds"].items()}
-    result["build"] = {**step, "workers": timings["workers"], "counts": timings["counts"],
-                       "stage_cpu_seconds": timings["stage_seconds"], "stage_ms_per_disclosure": per}
+    result["build"] = {
+        **step,
+        "workers": timings["workers"],
+        "counts": timings["counts"],
+        "stage_cpu_seconds": timings["stage_seconds"],
+        "stage_ms_per_disclosure": per,
+    }
     core = sum(timings["stage_seconds"].get(k, 0.0) for k in ("read", "extract", "check", "package"))
     result["extract_package_check_ms_per_disclosure"] = round(1000 * core / max(1, n), 2)
-    say(f"  build {step['seconds']:.1f}s  ({result['extract_package_check_ms_per_disclosure']} ms/disclosure "
-        f"read+extract+check+package, {per.get('validate', 0)} ms validate, peak {step['peak_rss_mb']} MB)")
+    say(
+        f"  build {step['seconds']:.1f}s  ({result['extract_package_check_ms_per_disclosure']} ms/disclosure "
+        f"read+extract+check+package, {per.get('validate', 0)} ms validate, peak {step['peak_rss_mb']} MB)"
+    )
 
     unchanged = run(build_cmd)
     _one_changed(syn / "registry.json")
     changed = run(build_cmd)
     rebuilt = json.loads((state / "timings.json").read_text(encoding="utf-8"))["rebuilt"]
-    result["incremental"] = {"no_change_seconds": unchanged["seconds"], "one_changed_seconds": changed["seconds"],
-                             "one_changed_rebuilt": rebuilt,
-                             "one_changed_ratio": round(changed["seconds"] / step["seconds"], 4)}
-    say(f"  rebuild: unchanged {unchanged['seconds']:.2f}s, one changed {changed['seconds']:.2f}s "
-        f"({100 * result['incremental']['one_changed_ratio']:.1f}% of full)")
+    result["incremental"] = {
+        "no_change_seconds": unchanged["seconds"],
+        "one_changed_seconds": changed["seconds"],
+        "one_changed_rebuilt": rebuilt,
+        "one_changed_ratio": round(changed["seconds"] / step["seconds"], 4),
+    }
+    say(
+        f"  rebuild: unchanged {unchanged['seconds']:.2f}s, one changed {changed['seconds']:.2f}s "
+        f"({100 * result['incremental']['one_changed_ratio']:.1f}% of full)"
+    )
 
     sizes: dict[str, int] = {}
     if _site_interface():
         site = work / "site"
         shutil.copytree(ROOT / "site_src", site / "site_src", ignore=shutil.ignore_patterns("centres"))
         config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        (site / "mkdocs.yml").write_text(config.replace("scripts/mkdocs_hooks.py",
-                                                        str(ROOT / "scripts" / "mkdocs_hooks.py")), encoding="utf-8")
-        pages = run([sys.executable, "-m", "scripts", "site", "--packages", str(packages), "--docs",
-                     str(site / "site_src")])
-        mkdocs = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")], cwd=site)
+        (site / "mkdocs.yml").write_text(
+            config.replace("scripts/mkdocs_hooks.py", str(ROOT / "scripts" / "mkdocs_hooks.py")),
+            encoding="utf-8",
+        )
+        pages = run(
+            [
+                sys.executable,
+                "-m",
+                "scripts",
+                "site",
+                "--packages",
+                str(packages),
+                "--docs",
+                str(site / "site_src"),
+            ]
+        )
+        mkdocs = run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")], cwd=site
+        )
         result["pages"], result["mkdocs"] = pages, mkdocs
         for page in (site / "site_src" / "centres").rglob("*.md"):
             slug = page.stem if page.stem != "index" else page.parent.name
@@ -162,37 +210,51 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
         say("  pages/mkdocs: not measured (scripts/site.py has no --packages/--docs yet)")
     if floor:
         config = build_floor(packages, work, sizes)
-        result["floor"] = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=config.parent)
+        result["floor"] = run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=config.parent
+        )
         result["floor"]["page_bytes"] = sum(p.stat().st_size for p in (config.parent / "docs").rglob("*.md"))
         say(f"  floor (bare mkdocs-material, {n} pages) {result['floor']['seconds']:.1f}s")
-        ours = step["seconds"] + sum(result[k]["seconds"] for k in ("pages", "mkdocs") if isinstance(result[k], dict))
+        ours = step["seconds"] + sum(
+            result[k]["seconds"] for k in ("pages", "mkdocs") if isinstance(result[k], dict)
+        )
         result["total_seconds"] = round(ours, 3)
         result["ratio_to_floor"] = round(ours / result["floor"]["seconds"], 3)
     return result
 
 
 def summary(results: list[dict]) -> str:
-    lines = ["# Benchmark", "", f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}.", "",
-             "| N | build s | ms/disclosure read+extract+check+package | validate ms/disclosure | peak MB | "
-             "one changed (share of full) | pages s | mkdocs s | total s | floor s | total/floor |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        def sec(key: str) -> str:
-            return f"{r[key]['seconds']:.1f}" if isinstance(r.get(key), dict) else "—"
+    lines = [
+        "# Benchmark",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
+        "",
+        "| N | build s | ms/disclosure read+extract+check+package | validate ms/disclosure | peak MB | "
+        "one changed (share of full) | pages s | mkdocs s | total s | floor s | total/floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
 
+    def sec(r: dict, key: str) -> str:
+        return f"{r[key]['seconds']:.1f}" if isinstance(r.get(key), dict) else "—"
+
+    for r in results:
         lines.append(
             f"| {r['n']} | {r['build']['seconds']:.1f} | {r['extract_package_check_ms_per_disclosure']} | "
             f"{r['build']['stage_ms_per_disclosure'].get('validate', '—')} | {r['build']['peak_rss_mb']} | "
             f"{r['incremental']['one_changed_seconds']:.2f} s ({100 * r['incremental']['one_changed_ratio']:.1f}%) | "
-            f"{sec('pages')} | {sec('mkdocs')} | {r.get('total_seconds', '—')} | {sec('floor')} | "
-            f"{r.get('ratio_to_floor', '—')} |")
+            f"{sec(r, 'pages')} | {sec(r, 'mkdocs')} | {r.get('total_seconds', '—')} | {sec(r, 'floor')} | "
+            f"{r.get('ratio_to_floor', '—')} |"
+        )
     lines += ["", "Per stage (CPU ms per disclosure, summed over worker processes):", ""]
     for r in results:
         per = r["build"]["stage_ms_per_disclosure"]
         lines.append(f"- N={r['n']}: " + ", ".join(f"{k} {per[k]}" for k in PIPELINE_STAGES if k in per))
     if any(not isinstance(r.get("pages"), dict) for r in results):
-        lines += ["", "Pages and MkDocs were not measured: `scripts/site.py` does not offer `--packages/--docs` yet, "
-                      "so total/floor covers the package build only."]
+        lines += [
+            "",
+            "Pages and MkDocs were not measured: `scripts/site.py` does not offer `--packages/--docs` yet, "
+            "so total/floor covers the package build only.",
+        ]
     return "\n".join(lines) + "\n"
 
 

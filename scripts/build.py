@@ -25,8 +25,9 @@ def say(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
-def package_files(path: Path, meta: dict | None, overrides: dict | None = None, *,
-                  timings: dict | None = None) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
+def package_files(
+    path: Path, meta: dict | None, overrides: dict | None = None, *, timings: dict | None = None
+) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
     """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage."""
     data = path.read_bytes()
     try:
@@ -41,7 +42,8 @@ def package_files(path: Path, meta: dict | None, overrides: dict | None = None, 
         raise
     except Exception as exc:  # a bug of ours must still not hide which input triggered it
         raise InternalError(
-            f"internal error {type(exc).__name__}: {exc}", file=str(path),
+            f"internal error {type(exc).__name__}: {exc}",
+            file=str(path),
             hint="this is a bug in the pipeline, not in the input: please report it with this file",
         ) from exc
     return contents, meta, ex
@@ -52,8 +54,13 @@ def cmd_package(args: argparse.Namespace) -> int:
     if not path.is_file():
         say(f"{path}: no such file (expected a disclosure text file)")
         return 2
-    overrides = {"name": args.name, "short_name": args.name, "slug": args.slug, "fiscal_year": args.year,
-                 "division_code": args.division_code}
+    overrides = {
+        "name": args.name,
+        "short_name": args.name,
+        "slug": args.slug,
+        "fiscal_year": args.year,
+        "division_code": args.division_code,
+    }
     try:
         contents, meta, ex = package_files(path, registry.lookup(path), overrides)
     except DisclosureError as exc:
@@ -77,7 +84,13 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
     """Build one disclosure (in a worker process when there are many); never raises."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    record = {"slug": entry["slug"], "name": entry["name"], "file": entry["file"], "status": "ok", "messages": []}
+    record = {
+        "slug": entry["slug"],
+        "name": entry["name"],
+        "file": entry["file"],
+        "status": "ok",
+        "messages": [],
+    }
     out = {"record": record, "files": None, "stale": [], "validated": False, "timings": timings}
     try:
         contents, _, ex = package_files(entry["path"], entry, timings=timings)
@@ -103,9 +116,19 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
             if problems:
                 record.update(status="invalid", messages=record["messages"] + problems)
     except Exception as exc:  # a bug of ours in writing/validating: report it against this disclosure only
-        record.update(status="failed", messages=record["messages"] + [str(InternalError(
-            f"internal error {type(exc).__name__}: {exc}", file=entry["file"],
-            hint="this is a bug in the pipeline, not in the input: please report it with this file"))])
+        record.update(
+            status="failed",
+            messages=record["messages"]
+            + [
+                str(
+                    InternalError(
+                        f"internal error {type(exc).__name__}: {exc}",
+                        file=entry["file"],
+                        hint="this is a bug in the pipeline, not in the input: please report it with this file",
+                    )
+                )
+            ],
+        )
         out["files"] = None
     if ex.warnings and record["status"] == "ok":
         record["status"] = "warnings"
@@ -136,8 +159,11 @@ def _peak_rss_mb() -> float | None:
 def cmd_build(args: argparse.Namespace) -> int:
     wall = time.perf_counter()
     out_dir = Path(args.out) if args.out else DATAPACKAGES
-    state = Path(args.state) if args.state else (REPORT.parent if not args.out else
-                                                 out_dir.with_name(out_dir.name + ".build"))
+    state = (
+        Path(args.state)
+        if args.state
+        else (REPORT.parent if not args.out else out_dir.with_name(out_dir.name + ".build"))
+    )
     try:
         entries = registry.load(Path(args.registry)) if args.registry else registry.entries()
     except DisclosureError as exc:
@@ -151,8 +177,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     for entry in entries:
         target = out_dir / entry["slug"]
         keys[entry["slug"]] = cache.key(entry["path"].read_bytes(), entry)
-        hit = None if args.no_cache else store.hit(entry["slug"], keys[entry["slug"]], target,
-                                                   need_validated=validate)
+        hit = (
+            None
+            if args.no_cache
+            else store.hit(entry["slug"], keys[entry["slug"]], target, need_validated=validate)
+        )
         if hit is not None:
             results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
         else:
@@ -164,8 +193,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         if result["files"] is None or result["stale"] or (args.check and record["status"] == "failed"):
             store.forget(record["slug"])
         elif not args.check or not result["stale"]:
-            store.store(record["slug"], keys[record["slug"]], result["files"], record,
-                        validated=result["validated"])
+            store.store(
+                record["slug"], keys[record["slug"]], result["files"], record, validated=result["validated"]
+            )
     stale, summary, stage_totals = [], [], {}
     for entry in entries:
         result = results[entry["slug"]]
@@ -174,9 +204,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         for stage, seconds in result["timings"].items():
             stage_totals[stage] = stage_totals.get(stage, 0.0) + seconds
         if result.get("stale"):
-            stale.append(StaleError(f"package is stale: {', '.join(result['stale'][:5])}",
-                                    file=str(out_dir / entry["slug"]),
-                                    hint="run `nox -s build` (python -m scripts build) and commit datapackages/"))
+            stale.append(
+                StaleError(
+                    f"package is stale: {', '.join(result['stale'][:5])}",
+                    file=str(out_dir / entry["slug"]),
+                    hint="run `nox -s build` (python -m scripts build) and commit datapackages/",
+                )
+            )
         seconds = result["timings"].get("total")
         timing = "cached" if result.get("cached") else f"{seconds:.2f}s"
         if not args.quiet or record["status"] != "ok":
@@ -186,8 +220,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.only and not args.check and out_dir.is_dir():
         known = {e["slug"] for e in entries}
         for orphan in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name not in known):
-            stale.append(StaleError("package has no registry entry", file=str(orphan),
-                                    hint="remove it or add its disclosure to disclosures/registry.json"))
+            stale.append(
+                StaleError(
+                    "package has no registry entry",
+                    file=str(orphan),
+                    hint="remove it or add its disclosure to disclosures/registry.json",
+                )
+            )
     if not args.only:
         store.keep_only({e["slug"] for e in entries})
     store.save()
@@ -195,18 +234,28 @@ def cmd_build(args: argparse.Namespace) -> int:
         say(f"STALE  {problem}")
     state.mkdir(parents=True, exist_ok=True)
     # report.json holds no timings, so two builds of the same inputs give the same report (and report page).
-    (state / "report.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (state / "report.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     counts = {s: sum(r["status"] == s for r in summary) for s in ("ok", "warnings", "invalid", "failed")}
     timings = {
-        "disclosures": len(entries), "rebuilt": len(jobs), "cached": len(entries) - len(jobs),
-        "workers": workers if len(jobs) >= PARALLEL_MIN else 1, "wall_seconds": round(time.perf_counter() - wall, 3),
+        "disclosures": len(entries),
+        "rebuilt": len(jobs),
+        "cached": len(entries) - len(jobs),
+        "workers": workers if len(jobs) >= PARALLEL_MIN else 1,
+        "wall_seconds": round(time.perf_counter() - wall, 3),
         "stage_seconds": {k: round(v, 4) for k, v in sorted(stage_totals.items())},
-        "peak_rss_mb": _peak_rss_mb(), "counts": counts,
+        "peak_rss_mb": _peak_rss_mb(),
+        "counts": counts,
     }
     (state / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
-    say(f"built {len(entries)} disclosures ({len(jobs)} rebuilt, {timings['cached']} unchanged) in "
-        f"{timings['wall_seconds']:.1f}s: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-        + (f"; {len(stale)} stale" if stale else "") + f"; report: {state / 'report.json'}")
+    say(
+        f"built {len(entries)} disclosures ({len(jobs)} rebuilt, {timings['cached']} unchanged) in "
+        f"{timings['wall_seconds']:.1f}s: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        + (f"; {len(stale)} stale" if stale else "")
+        + f"; report: {state / 'report.json'}"
+    )
     # A disclosure that cannot be read is reported and the others are built; --strict makes it fatal.
     # An invalid package or a stale one is our output being wrong: always fatal.
     unreadable = counts["failed"] > 0 or counts["warnings"] > 0
@@ -232,8 +281,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--no-validate", action="store_true", help="skip frictionless validation")
     b.add_argument("--registry", help="registry JSON to build from (default: disclosures/registry.json)")
     b.add_argument("--out", help="folder for the packages (default: datapackages/)")
-    b.add_argument("--state", help="folder for cache.json, report.json, timings.json "
-                                   "(default: .build/, or <out>.build/ with --out)")
+    b.add_argument(
+        "--state",
+        help="folder for cache.json, report.json, timings.json "
+        "(default: .build/, or <out>.build/ with --out)",
+    )
     b.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="rebuild every disclosure, changed or not")
     b.add_argument("--quiet", action="store_true", help="print only disclosures that are not ok")

@@ -15,7 +15,15 @@ from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
 # Modules that never influence package contents: editing them must not invalidate every package.
-NOT_PIPELINE = {"__main__.py", "bench.py", "cache.py", "synth.py", "site.py", "site_assets.py", "mkdocs_hooks.py"}
+NOT_PIPELINE = {
+    "__main__.py",
+    "bench.py",
+    "cache.py",
+    "synth.py",
+    "site.py",
+    "site_assets.py",
+    "mkdocs_hooks.py",
+}
 FORMAT = 1
 
 
@@ -80,7 +88,9 @@ class BuildCache:
             return None
         return dict(entry["record"])
 
-    def store(self, slug: str, cache_key: str, files: dict[str, str], record: dict, *, validated: bool) -> None:
+    def store(
+        self, slug: str, cache_key: str, files: dict[str, str], record: dict, *, validated: bool
+    ) -> None:
         self.entries[slug] = {"key": cache_key, "files": files, "record": record, "validated": validated}
 
     def forget(self, slug: str) -> None:
@@ -92,6 +102,8 @@ class BuildCache:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False, sort_keys=True),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False, sort_keys=True),
+            encoding="utf-8",
+        )
         tmp.replace(self.path)

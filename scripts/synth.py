@@ -76,8 +76,12 @@ def one(i: int, seed: int, data: dict, texts: dict[str, str]) -> tuple[dict, byt
     layout = data["seeds"][i % len(data["seeds"])]  # round-robin so every N covers both layouts
     place = rng.choice(data["divisions"])
     code = place["code"] if layout["level"] == "district" else place["code"][:4] + "00"
-    words = {"city": place["city"], "district": place["district"], "city_short": _short(place["city"]),
-             "district_short": _short(place["district"])}
+    words = {
+        "city": place["city"],
+        "district": place["district"],
+        "city_short": _short(place["city"]),
+        "district_short": _short(place["district"]),
+    }
     text = swap_names(texts[layout["file"]], [(old, new.format(**words)) for old, new in layout["names"]])
     # Project codes start with the body's division code: 11010122T000000402024.
     text = re.sub(rf"(?<!\d){layout['code']}(?=\d{{2,6}}[A-Z])", code, text)
@@ -92,10 +96,19 @@ def one(i: int, seed: int, data: dict, texts: dict[str, str]) -> tuple[dict, byt
     name = f"{place['city']}{district or ''}{layout['body']}"
     slug = f"s{i:05d}-{code}-{YEAR}"
     entry = {
-        "file": f"{YEAR}/{slug}.txt", "slug": slug, "name": name, "short_name": f"{district or place['city']}"
-        f"{layout['body']}", "province": place["province"], "city": place["city"], "district": district,
-        "division_code": code, "fiscal_year": YEAR, "source_url": None, "published": None,
-        "sha256": hashlib.sha256(raw).hexdigest(), "received_as": f"synth_{i:05d}.txt",
+        "file": f"{YEAR}/{slug}.txt",
+        "slug": slug,
+        "name": name,
+        "short_name": f"{district or place['city']}{layout['body']}",
+        "province": place["province"],
+        "city": place["city"],
+        "district": district,
+        "division_code": code,
+        "fiscal_year": YEAR,
+        "source_url": None,
+        "published": None,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "received_as": f"synth_{i:05d}.txt",
         "note": f"合成数据（基准测试用）：源自 {layout['file']}，金额×{factor}，删去 {', '.join(dropped) or '无'}",
         "x_synth": {"seed_file": layout["file"], "factor": factor, "dropped": dropped, "encoding": encoding},
     }
@@ -116,7 +129,9 @@ def generate(n: int, out: Path, seed: int = 0) -> list[dict]:
         seen.add(entry["sha256"])
         (out / entry["file"]).write_bytes(raw)
         entries.append(entry)
-    (out / "registry.json").write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "registry.json").write_text(
+        json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return entries
 
 
@@ -126,7 +141,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
         print(f"{out}: refusing to write synthetic data into disclosures/", file=sys.stderr)
         return 2
     entries = generate(args.n, out, args.seed)
-    print(f"{len(entries)} synthetic disclosures in {out} (registry: {out / 'registry.json'})", file=sys.stderr)
+    print(
+        f"{len(entries)} synthetic disclosures in {out} (registry: {out / 'registry.json'})", file=sys.stderr
+    )
     return 0
 
 

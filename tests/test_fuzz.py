@@ -24,8 +24,26 @@ SOURCES = {p.name: p.read_bytes() for p in SEEDS}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 VALIDATE_ONE_IN = 25  # frictionless is slow: validate a deterministic sample of the packages
 WORK = Path(tempfile.mkdtemp(prefix="fuzz-"))
-BAD_NUMBERS = ["1,2,3.4.5", "-1234.56", "99999999999999999999999.999999", "1e308", "-0.00", "NaN", "--", "（5.00）",
-               "１２３.４５", "0x1F", "1.2.3", ",", ".", "1,,000.00", "- 12.00", "∞", "12.34万", ""]
+BAD_NUMBERS = [
+    "1,2,3.4.5",
+    "-1234.56",
+    "99999999999999999999999.999999",
+    "1e308",
+    "-0.00",
+    "NaN",
+    "--",
+    "（5.00）",
+    "１２３.４５",
+    "0x1F",
+    "1.2.3",
+    ",",
+    ".",
+    "1,,000.00",
+    "- 12.00",
+    "∞",
+    "12.34万",
+    "",
+]
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -69,7 +87,9 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
         return b"\n".join([*lines[:at], filler.encode(), *lines[at:]])
     if kind == "encoding":
         text = data.decode("utf-8", errors="replace")
-        codec = rng.choice(["utf-16", "utf-16-be", "gb18030", "big5", "shift_jis", "latin-1", "cp1252", "utf-32"])
+        codec = rng.choice(
+            ["utf-16", "utf-16-be", "gb18030", "big5", "shift_jis", "latin-1", "cp1252", "utf-32"]
+        )
         return text.encode(codec, errors="replace")
     if kind == "mojibake":
         return data.decode("latin-1").encode("utf-8")
@@ -79,13 +99,28 @@ def mutate(data: bytes, kind: str, rng: random.Random) -> bytes:
     if kind == "line_endings":
         return data.replace(b"\n", rng.choice([b"\r\n", b"\r", b"\n\n", b"\x0b", "\u2028".encode()]))
     if kind == "strip_tabs":
-        return b"\n".join(line.replace(b"\t", b" " * rng.randint(1, 3)) if rng.random() < 0.3 else line
-                          for line in lines)
+        return b"\n".join(
+            line.replace(b"\t", b" " * rng.randint(1, 3)) if rng.random() < 0.3 else line for line in lines
+        )
     raise AssertionError(kind)
 
 
-KINDS = ["truncate", "shuffle", "delete_cell", "duplicate_cell", "bad_number", "delete_lines", "duplicate_lines",
-         "random_bytes", "long_line", "encoding", "mojibake", "huge_negative", "line_endings", "strip_tabs"]
+KINDS = [
+    "truncate",
+    "shuffle",
+    "delete_cell",
+    "duplicate_cell",
+    "bad_number",
+    "delete_lines",
+    "duplicate_lines",
+    "random_bytes",
+    "long_line",
+    "encoding",
+    "mojibake",
+    "huge_negative",
+    "line_endings",
+    "strip_tabs",
+]
 mutations = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 2**32 - 1)), min_size=1, max_size=4)
 
 
@@ -115,8 +150,12 @@ def check_one(seed_name: str, steps: list[tuple[str, int]]) -> None:
         assert package.validate(target) == [], f"invalid package from {seed_name} after {steps}"
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") == "true",
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(seed=st.sampled_from(sorted(SOURCES)), steps=mutations)
 def test_mutated_disclosure_packages_or_fails_clearly(seed, steps):
     check_one(seed, steps)

@@ -21,8 +21,11 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def timings(out: Path) -> dict:
@@ -90,7 +93,9 @@ def test_one_broken_disclosure_does_not_stop_the_others(tmp_path, synthetic):
     failed = next(r for r in report(out) if r["slug"] == slug)
     assert f"{slug}.txt:1:" in failed["messages"][0] and "no budget table" in failed["messages"][0]
     assert "1 failed" in result.stderr and slug in result.stderr
-    strict = run("build", "--registry", str(synthetic), "--out", str(out), "--no-validate", "--strict", "--quiet")
+    strict = run(
+        "build", "--registry", str(synthetic), "--out", str(out), "--no-validate", "--strict", "--quiet"
+    )
     assert strict.returncode == 1
 
 

@@ -44,7 +44,9 @@ def test_registry_loads_and_packages_build_with_scaled_amounts(tmp_path):
     entries = synth.generate(10, tmp_path / "syn", seed=1)
     loaded = registry.load(tmp_path / "syn/registry.json")  # validates fields and verifies every sha256
     assert [e["slug"] for e in loaded] == [e["slug"] for e in entries]
-    assert {e["x_synth"]["seed_file"] for e in entries} == {s.name for s in (ROOT / "disclosures/2026").glob("*.txt")}
+    assert {e["x_synth"]["seed_file"] for e in entries} == {
+        s.name for s in (ROOT / "disclosures/2026").glob("*.txt")
+    }
     assert len({e["division_code"] for e in entries}) > 5 and len({e["name"] for e in entries}) > 5
     seeds = {e["file"].split("/")[-1]: e for e in registry.entries()}
     for entry in loaded:
