@@ -18,6 +18,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Chinese glyphs for screenshots and rendered charts; without it headless pages show tofu boxes.
 CJK_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 APT_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# R's recommends pull in compilers; base R reads CSVs fine without them.
+APT_PACKAGES_BARE = ["r-base-core"]
+# Tools the tests drive for real: the browser, and R for the centre pages' "load in R" snippet.
+APT_COMMANDS = [Path("/usr/bin/chromium"), Path("/usr/bin/Rscript")]
 
 
 def install_project(session: nox.Session, *extras: str) -> None:
@@ -34,18 +38,19 @@ def build_steps(session: nox.Session, *, site: bool = True) -> None:
         session.run("mkdocs", "build", "--strict")
 
 
-def ensure_chromium(session: nox.Session) -> None:
+def ensure_system_tools(session: nox.Session) -> None:
     have_fonts = CJK_FONT_DIR.is_dir() and any(CJK_FONT_DIR.glob("NotoSansCJK*"))
-    if CHROMIUM.exists() and have_fonts:
+    if all(p.exists() for p in APT_COMMANDS) and have_fonts:
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = {"DEBIAN_FRONTEND": "noninteractive"}
         session.run("apt-get", "update", external=True, env=env)
         session.run("apt-get", "install", "-y", *APT_PACKAGES, external=True, env=env)
+        session.run("apt-get", "install", "-y", "--no-install-recommends", *APT_PACKAGES_BARE, external=True, env=env)
     else:
         session.warn(
             f"{CHROMIUM} or Noto CJK fonts missing and we are not root: browser tests will fail. "
-            f"Install them with: sudo apt-get install -y {' '.join(APT_PACKAGES)}"
+            f"Install them with: sudo apt-get install -y {' '.join(APT_PACKAGES + APT_PACKAGES_BARE)}"
         )
 
 
@@ -60,7 +65,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (real frictionless, real mkdocs, real headless Chromium)."""
     install_project(session, "test")
-    ensure_chromium(session)
+    ensure_system_tools(session)
     session.run("pytest", "-q", *session.posargs, env={"CHROMIUM": str(CHROMIUM)})
 
 

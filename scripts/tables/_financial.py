@@ -43,12 +43,12 @@ def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, 
         if raw is None:
             return None, None
         code, text = code_name(raw)
-        return code, text or None
-    code = _columns.cell(row, fields.get(f"{name}_code"))
-    text = _columns.text(row, fields.get(f"{name}_name"))
+    else:
+        code = _columns.cell(row, fields.get(f"{name}_code"))
+        text = _columns.text(row, fields.get(f"{name}_name"))
     if code is not None:
         code = code.replace(" ", "")
-        if not code.isdigit():
+        if not code.isdigit():  # e.g. a procurement row `C-服务` inside this table: the schema wants digits
             raise CellError(f"code {code!r} is not digits", line=row.line, expected="a numeric code such as 2010350",
                             hint="check that the code column lines up with the header")
     return code, text or None
@@ -70,8 +70,18 @@ def row_label(row: Row) -> str:
     return ""
 
 
-def has_content(rows: list[dict], amount_fields: tuple[str, ...]) -> bool:
-    return any(r.get(f) is not None for r in rows for f in amount_fields)
+def finish(record: dict, row: Row, fields: dict[str, int], names: tuple[str, ...], table: RawTable) -> dict:
+    """Add the amounts, the original unit and the source line to a row's codes and names."""
+    record.update(amounts(row, fields, names, table))
+    record["unit_original"] = table.unit
+    record["source_line"] = row.line
+    return record
+
+
+def result(table: RawTable, rows: list[dict], names: tuple[str, ...]) -> dict[str, list[dict]]:
+    """The resource; a table whose rows carry no amount at all is published empty."""
+    filled = any(r.get(f) is not None for r in rows for f in names)
+    return {table.kind: rows if filled else []}
 
 
 def level_of(code: str | None) -> str | None:

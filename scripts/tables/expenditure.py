@@ -41,10 +41,5 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             "dept_economic_name": d_name,
             "row_type": function_row_type(f_code, f_name),
         }
-        record.update(_financial.amounts(row, fields, AMOUNTS, table))
-        record["unit_original"] = table.unit
-        record["source_line"] = row.line
-        out.append(record)
-    if not _financial.has_content(out, AMOUNTS):
-        return {table.kind: []}
-    return {table.kind: out}
+        out.append(_financial.finish(record, row, fields, AMOUNTS, table))
+    return _financial.result(table, out, AMOUNTS)

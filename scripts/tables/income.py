@@ -31,17 +31,11 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
                 else:
                     raise CellError(f"unit code {code!r} is not digits", line=row.line,
                                     expected="a unit code such as 063001", hint="check the columns of this row")
-        record = {"unit_code": code, "unit_name": name}
-        record.update(_financial.amounts(row, fields, AMOUNTS, table))
-        record["unit_original"] = table.unit
-        record["source_line"] = row.line
-        record["row_type"] = "total" if code is None else "item"
-        out.append(record)
+        record = {"unit_code": code, "unit_name": name, "row_type": "total" if code is None else "item"}
+        out.append(_financial.finish(record, row, fields, AMOUNTS, table))
     codes = [r["unit_code"] for r in out if r["unit_code"]]
     for record in out:
         code = record["unit_code"]
         if code and any(other != code and other.startswith(code) for other in codes):
             record["row_type"] = "subtotal"
-    if not _financial.has_content(out, AMOUNTS):
-        return {table.kind: []}
-    return {table.kind: out}
+    return _financial.result(table, out, AMOUNTS)
