@@ -2,7 +2,7 @@
 
 For each N: synth N disclosures → `build` into a temp folder (time per stage from the build's own
 timings, peak memory of the process tree) → one changed disclosure rebuilt (incremental) → our pages and
-MkDocs build in a temp copy of the site config (when `scripts/site.py` offers --packages/--docs) → the
+MkDocs build in a temp copy of the site config (when `scripts/site.py` offers --packages/--out) → the
 floor: a bare mkdocs-material build of N pages of the same size and Markdown shape, no hooks or extra
 plugins. Writes bench/out/bench.json and bench/out/bench.md. Never touches datapackages/ or site_src/.
 """
@@ -63,7 +63,7 @@ def _site_interface() -> bool:
     proc = subprocess.run(
         [sys.executable, "-m", "scripts", "site", "--help"], cwd=ROOT, capture_output=True, text=True
     )
-    return proc.returncode == 0 and "--packages" in proc.stdout and "--docs" in proc.stdout
+    return proc.returncode == 0 and all(o in proc.stdout for o in ("--packages", "--out", "--build-report"))
 
 
 def _markdown_table(text: str, limit: int = 400) -> str:
@@ -179,12 +179,17 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
     sizes: dict[str, int] = {}
     if _site_interface():
         site = work / "site"
-        shutil.copytree(ROOT / "site_src", site / "site_src", ignore=shutil.ignore_patterns("centres"))
-        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        (site / "mkdocs.yml").write_text(
-            config.replace("scripts/mkdocs_hooks.py", str(ROOT / "scripts" / "mkdocs_hooks.py")),
-            encoding="utf-8",
+        from . import site as site_module
+
+        generated = (*site_module.GENERATED_DIRS, *site_module.GENERATED_PAGES)
+        shutil.copytree(
+            ROOT / "site_src",
+            site / "site_src",
+            ignore=lambda d, names: [n for n in names if Path(d) == ROOT / "site_src" and n in generated],
         )
+        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        hooks = str(ROOT / "scripts" / "mkdocs_hooks.py")
+        (site / "mkdocs.yml").write_text(config.replace("scripts/mkdocs_hooks.py", hooks), encoding="utf-8")
         pages = run(
             [
                 sys.executable,
@@ -193,8 +198,10 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
                 "site",
                 "--packages",
                 str(packages),
-                "--docs",
+                "--out",
                 str(site / "site_src"),
+                "--build-report",
+                str(state / "report.json"),
             ]
         )
         mkdocs = run(
@@ -206,8 +213,10 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
             sizes[slug] = sizes.get(slug, 0) + page.stat().st_size
         say(f"  pages {pages['seconds']:.1f}s, mkdocs {mkdocs['seconds']:.1f}s")
     else:
-        result["pages"] = result["mkdocs"] = "not measured: scripts/site.py lacks --packages/--docs"
-        say("  pages/mkdocs: not measured (scripts/site.py has no --packages/--docs yet)")
+        result["pages"] = result["mkdocs"] = (
+            "not measured: scripts/site.py lacks --packages/--out/--build-report"
+        )
+        say("  pages/mkdocs: not measured (scripts/site.py lacks --packages/--out/--build-report)")
     if floor:
         config = build_floor(packages, work, sizes)
         result["floor"] = run(
@@ -252,7 +261,7 @@ def summary(results: list[dict]) -> str:
     if any(not isinstance(r.get("pages"), dict) for r in results):
         lines += [
             "",
-            "Pages and MkDocs were not measured: `scripts/site.py` does not offer `--packages/--docs` yet, "
+            "Pages and MkDocs were not measured: `scripts/site.py` does not offer `--packages/--out/--build-report`, "
             "so total/floor covers the package build only.",
         ]
     return "\n".join(lines) + "\n"

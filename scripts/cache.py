@@ -8,36 +8,57 @@ skipped disclosure is reported exactly like a rebuilt one.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
-# Modules that never influence package contents: editing them must not invalidate every package.
-NOT_PIPELINE = {
-    "__main__.py",
-    "bench.py",
-    "cache.py",
-    "synth.py",
-    "site.py",
-    "site_assets.py",
-    "mkdocs_hooks.py",
-}
+# Where packages come from; the code hash follows their relative imports, so editing a site or bench module
+# (not imported by these) does not invalidate every package. tables/ is loaded by name, so it counts whole.
+ENTRY_MODULES = ("build.py", "pipeline.py", "package.py", "registry.py")
+DATA_DIRS = ("vocab", "schemas", "tables")
+NOT_DATA = {"vocab/synth_divisions.json"}  # benchmark-only data
 FORMAT = 1
+
+
+def _local_imports(path: Path) -> set[Path]:
+    """Files of the `scripts` package that `path` imports relatively (`from . import x`, `from .x import y`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = path.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            names = [node.module] if node.module else [a.name for a in node.names]
+            for name in names:
+                target = base.joinpath(*name.split("."))
+                for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                    if candidate.is_file():
+                        found.add(candidate)
+    return found
+
+
+def pipeline_files() -> list[Path]:
+    todo = [SCRIPTS / m for m in ENTRY_MODULES]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo.extend(_local_imports(path) - seen)
+    for folder in DATA_DIRS:
+        seen.update(p for p in (SCRIPTS / folder).glob("*") if p.suffix in {".py", ".json"})
+    return sorted(p for p in seen if p.relative_to(SCRIPTS).as_posix() not in NOT_DATA)
 
 
 @cache
 def code_hash() -> str:
     """sha256 over the pipeline's code, vocab and schemas: any change there invalidates every entry."""
     digest = hashlib.sha256()
-    for path in sorted(SCRIPTS.rglob("*")):
-        rel = path.relative_to(SCRIPTS).as_posix()
-        if not path.is_file() or path.suffix not in {".py", ".json"} or "__pycache__" in rel:
-            continue
-        if rel in NOT_PIPELINE or rel.startswith("site"):
-            continue
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in pipeline_files():
+        digest.update(path.relative_to(SCRIPTS).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -106,16 +106,21 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
             schema = json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))
             schemas.setdefault(res["name"], schema)
             titles.setdefault(res["name"], res.get("title") or res["name"])
-            lines = (pkg / res["path"]).read_text(encoding="utf-8").splitlines()[1:]
-            prefix = _csv_cells([desc["name"], desc.get("x_short_name") or desc["title"]])
-            rows.setdefault(res["name"], []).extend(f"{prefix},{line}" for line in lines)
+            # Parsed, not split on line ends: a quoted cell may hold a line break.
+            with (pkg / res["path"]).open(encoding="utf-8", newline="") as fh:
+                records = list(csv.reader(fh))[1:]
+            centre = [desc["name"], desc.get("x_short_name") or desc["title"]]
+            rows.setdefault(res["name"], []).extend(_csv_cells(centre + record) for record in records)
     files: dict[str, bytes] = {}
     resources = []
     centre = [{"name": "centre", "type": "string", "title": "中心（数据包名称）"},
               {"name": "centre_name", "type": "string", "title": "中心名称"}]
     for name in sorted(rows):
         schema = dict(schemas[name])
-        schema["fields"] = centre + schema["fields"]
+        # A key unique within one centre (check_id, seq) repeats across centres: drop `unique` here.
+        fields = [{**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
+                  for f in schema["fields"]]
+        schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
         header = _csv_cells([f["name"] for f in schema["fields"]])
@@ -135,5 +140,10 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
 
 def _csv_cells(values: list[str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(values)
-    return buf.getvalue()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()[:-1]
+
+
+def zip_members(members: dict[str, bytes]) -> bytes:
+    """Deterministic zip of in-memory files (e.g. the all-centre package from `combined`)."""
+    return _zip(members)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,8 +22,6 @@ from browser import open_page, serve_site
 from scripts import site_assets
 
 ROOT = Path(__file__).resolve().parent.parent
-# Generated parts of site_src/ (pages from the data packages, vendor scripts): the test makes its own.
-GENERATED = {"centres", "vendor"}
 
 SPENDING_CSV = "item,amount\n一般公共服务支出,120.50\n教育支出,30.25\n城乡社区支出,5372.82\n"
 TABLE_MD = "| 科目 | 金额（万元） |\n|---|---:|\n| 一般公共服务支出 | 120.50 |\n| 教育支出 | 30.25 |\n| 城乡社区支出 | 5372.82 |"
@@ -35,15 +32,18 @@ def _load_config() -> dict:
 
 
 def make_project(base: Path, config_changes: dict | None = None) -> Path:
-    """Temp project: real config (hooks pointed at this checkout) and a copy of hand-written pages."""
-    proj = base / "proj"
-    shutil.copytree(
-        ROOT / "site_src", proj / "site_src", ignore=lambda _d, names: [n for n in names if n in GENERATED]
-    )
-    config = _load_config()
-    config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
+    """Temp project: real config and pages (generated from the committed packages by the real
+    orchestrator), plus room for this module's trial pages under /trial/."""
+    from site_project import make_project as make_site_project
+
+    from scripts import site
+
+    proj = make_site_project(base)
+    config = yaml.safe_load((proj / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(config_changes or {})
+    config["not_in_nav"] = config.get("not_in_nav", "") + "/trial/\n"
     (proj / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site.generate(ROOT / "datapackages", proj / "site_src", base / "no-report.json")
     return proj
 
 
@@ -201,7 +201,7 @@ def test_chinese_search_finds_pages(served_site, chromium_path, chromium_args) -
         # Chinese text arrives as insertText without key events; material searches on keyup.
         page.keyboard.press("End")
         page.wait_for_selector(".md-search-result__item", timeout=15_000)
-        assert "数据处理方法" in page.inner_text(".md-search-result").replace("\u200b", "")
+        assert "数据从哪里来" in page.inner_text(".md-search-result").replace("\u200b", "")
         assert session.console_errors == []
     assert session.external_requests == []
 

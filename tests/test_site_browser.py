@@ -1,0 +1,174 @@
+"""The whole generated site in real headless Chromium: the real `python -m scripts site` on the committed
+packages, a real `mkdocs build --strict`, served on 127.0.0.1 (one build for the module)."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from browser import open_page, serve_site
+from site_project import ROOT, make_project, mkdocs_build, run_site
+
+PACKAGES = ROOT / "datapackages"
+DOWNLOAD_SUFFIXES = (".zip", ".csv", ".json", ".xlsx", ".txt", ".svg")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    base = tmp_path_factory.mktemp("sitebrowser")
+    site_dir = base / "proj" / "site"
+    report = base / "report.json"
+    report.write_text(json.dumps([{"slug": p.name, "name": p.name, "file": f"{p.name}.txt", "status": "ok",
+                                   "messages": [], "tables": 1} for p in sorted(PACKAGES.iterdir())]),
+                      encoding="utf-8")
+    # Served first, then built with site_url = this address: instant navigation matches sitemap URLs.
+    with serve_site(site_dir) as url:
+        proj = make_project(base, url)
+        done = run_site(proj, PACKAGES, report)
+        assert done.returncode == 0, done.stderr
+        done = mkdocs_build(proj)
+        assert done.returncode == 0, done.stderr
+        yield site_dir, url
+
+
+def sitemap_pages(site_dir: Path, base: str) -> list[str]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    tree = ElementTree.parse(site_dir / "sitemap.xml")
+    return [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns) if loc.text.startswith(base)]
+
+
+def wait_for_charts(page) -> int:
+    charts = page.locator("div.chart[data-spec]")
+    n = charts.count()
+    if n:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div.chart[data-spec]')]"
+            ".every(c => c.dataset.chartState === 'ready' || c.dataset.chartState === 'failed')",
+            timeout=30_000,
+        )
+    return n
+
+
+def test_every_page_loads_renders_charts_and_stays_local(served, chromium_path, chromium_args) -> None:
+    site_dir, base = served
+    pages = sitemap_pages(site_dir, base)
+    slugs = sorted(p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file())
+    # The sitemap lists every centre page (they are not in the nav).
+    for slug in slugs:
+        assert f"{base}centres/{slug}/" in pages
+    downloads: set[str] = set()
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        for url in pages:
+            response = page.goto(url)
+            assert response is not None and response.status == 200, url
+            n = wait_for_charts(page)
+            for i in range(n):
+                chart = page.locator("div.chart[data-spec]").nth(i)
+                assert chart.get_attribute("data-chart-state") == "ready", (url, i)
+                assert chart.locator(".chart-view svg, .chart-view canvas").count() >= 1, (url, i)
+            for href in page.eval_on_selector_all("article a[href]", "els => els.map(a => a.href)"):
+                if href.split("#")[0].endswith(DOWNLOAD_SUFFIXES):
+                    downloads.add(href.split("#")[0])
+            assert page.locator("html[lang=zh]").count() == 1
+        assert session.console_errors == []
+        assert session.failed_requests == []
+    assert session.external_requests == []
+    # Downloads: every link answers 200 from the local server.
+    assert any(d.endswith("all-centres.zip") for d in downloads)
+    for href in sorted(downloads):
+        assert href.startswith(base), href
+        with urllib.request.urlopen(href, timeout=10) as resp:
+            assert resp.status == 200, href
+
+
+def test_all_centre_zip_validates_with_frictionless(served, tmp_path: Path) -> None:
+    from frictionless import validate
+
+    _site_dir, base = served
+    target = tmp_path / "all-centres.zip"
+    with urllib.request.urlopen(base + "generated/all-centres.zip", timeout=10) as resp:
+        target.write_bytes(resp.read())
+    with zipfile.ZipFile(target) as zf:
+        zf.extractall(tmp_path / "pkg")
+    report = validate(tmp_path / "pkg" / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "message"])[:5]
+    desc = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    centres = {line.split(",")[0] for line in (tmp_path / "pkg" / "data" / "quality_report.csv")
+               .read_text(encoding="utf-8").splitlines()[1:]}
+    assert centres == {p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file()}
+    assert desc["resources"]
+
+
+def test_chinese_search_finds_centres(served, chromium_path, chromium_args) -> None:
+    site_dir, base = served
+    word = "热线"
+    # Centres whose page text mentions the word (from the built search index, not a fixed list).
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    expected = sorted({doc["location"].split("/")[1] for doc in index["docs"]
+                       if doc["location"].startswith("centres/") and word in doc["text"].replace("\u200b", "")})
+    assert expected, "no centre page mentions the search word"
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base)
+        page.click("input.md-search__input")
+        page.keyboard.type(word)
+        page.keyboard.press("End")  # material searches on keyup; Chinese arrives as insertText
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
+        found = {m.group(1) for href in links if (m := re.search(r"/centres/([^/]+)/", href))}
+        assert found & set(expected), (found, expected)
+        assert found <= set(expected) | found  # every hit is a real page
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
+def test_instant_navigation_home_to_centre_renders_charts(served, chromium_path, chromium_args) -> None:
+    _site_dir, base = served
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base)
+        assert wait_for_charts(page) >= 1
+        page.evaluate("window.__instantMarker = 7")
+        first = page.locator("article table a[href*='centres/']").first
+        href = first.get_attribute("href")
+        first.click()
+        page.wait_for_url(re.compile(r".*/centres/[^/]+/(#.*)?$"))
+        page.wait_for_selector("div.chart[data-spec]", timeout=15_000)
+        n = wait_for_charts(page)
+        assert n >= 1
+        assert page.locator("div.chart[data-chart-state=ready] .chart-view svg").count() == n
+        assert page.evaluate("window.__instantMarker") == 7, "navigation was not instant"
+        assert href and "centres/" in href
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
+def _numbers(texts: list[str]) -> list[float]:
+    return [float(t.replace(",", "")) for t in texts if t.strip() not in ("", "—")]
+
+
+def test_home_and_compare_tables_sort(served, chromium_path, chromium_args) -> None:
+    _site_dir, base = served
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        for path, header in (("", "支出合计（万元）"), ("compare/", "支出合计（万元）")):
+            page.goto(base + path)
+            table = page.locator("article table", has=page.locator("th", has_text=header)).first
+            col = table.locator("th").all_inner_texts().index(header) + 1
+            th = table.locator("th", has_text=header).first
+            th.click()
+            first = table.locator(f"tbody tr td:nth-child({col})").all_inner_texts()
+            th.click()
+            second = table.locator(f"tbody tr td:nth-child({col})").all_inner_texts()
+            values = _numbers(first)
+            assert len(values) >= 2 and values in (sorted(values), sorted(values, reverse=True))
+            assert second == list(reversed(first)) and first != second
+        assert session.console_errors == []
+    assert session.external_requests == []
