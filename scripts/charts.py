@@ -41,6 +41,8 @@ class ChartKind:
     value_field: str = "amount"
     limit: int | None = None  # keep the largest n (ranked charts)
     fold: tuple[tuple[str, str], ...] = ()  # (field, label): one bar per field of the filtered row(s)
+    # Appended to the label of subtotal rows, so a published subtotal shows beside its parts, marked.
+    subtotal_suffix: str = ""
     # Resource-specific overrides: resource -> (label_fields, value_field, filters)
     alternatives: dict = field(default_factory=dict)
 
@@ -102,8 +104,10 @@ KINDS: dict[str, ChartKind] = {
             "“三公”经费",
             "“三公”经费项目",
             "“三公”经费支出预算为零或公开为空",
-            filters=(("row_type", "item"),),
+            # A subtotal may be published while its parts are blank (公务用车 3.149800 with blank 购置/运行).
+            filters=(("row_type", ("item", "subtotal")),),
             label_fields=("part_name",),
+            subtotal_suffix="（小计）",
         ),
         ChartKind(
             "procurement",
@@ -130,7 +134,7 @@ def _dec(text: str | None) -> Decimal | None:
 def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str, Decimal]]:
     """The chart's bars in 万元, computed exactly as the Vega-Lite template does (sum per label)."""
     label_fields, value_field, filters = kind.spec_for(resource)
-    chosen = [r for r in rows if all(r.get(f, "") == v for f, v in filters)]
+    chosen = [r for r in rows if all(_matches(r.get(f, ""), v) for f, v in filters)]
     if kind.fold:
         out = []
         for fld, label in kind.fold:
@@ -144,9 +148,21 @@ def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str,
         if value is None:
             continue
         label = next((row[f] for f in label_fields if row.get(f)), "")
+        if kind.subtotal_suffix and row.get("row_type") == "subtotal":
+            label += kind.subtotal_suffix
         sums[label] = sums.get(label, Decimal(0)) + value
     ranked = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
     return ranked[: kind.limit] if kind.limit else ranked
+
+
+def _matches(value: str, wanted: str | tuple[str, ...]) -> bool:
+    return value in wanted if isinstance(wanted, tuple) else value == wanted
+
+
+def _predicate(fld: str, wanted: str | tuple[str, ...]) -> alt.FieldEqualPredicate | alt.FieldOneOfPredicate:
+    if isinstance(wanted, tuple):
+        return alt.FieldOneOfPredicate(field=fld, oneOf=list(wanted))
+    return alt.FieldEqualPredicate(field=fld, equal=wanted)
 
 
 def unit_for(values: Iterable[Decimal]) -> tuple[str, int]:
@@ -195,7 +211,7 @@ def _template(name: str, resource: str) -> str:
         fields = [f for f, _ in kind.fold]
         chart = _base(fields)
         for fld, value in filters:
-            chart = chart.transform_filter(alt.FieldEqualPredicate(field=fld, equal=value))
+            chart = chart.transform_filter(_predicate(fld, value))
         labels = json.dumps(dict(kind.fold), ensure_ascii=False)
         chart = (
             chart.transform_fold(fields, as_=["key", "raw"])
@@ -205,9 +221,12 @@ def _template(name: str, resource: str) -> str:
     else:
         chart = _base([value_field])
         for fld, value in filters:
-            chart = chart.transform_filter(alt.FieldEqualPredicate(field=fld, equal=value))
+            chart = chart.transform_filter(_predicate(fld, value))
+        label = _label_expr(label_fields)
+        if kind.subtotal_suffix:
+            label = f"({label}) + (datum.row_type === 'subtotal' ? {json.dumps(kind.subtotal_suffix, ensure_ascii=False)} : '')"
         chart = chart.transform_filter(f"isValid(datum[{json.dumps(value_field)}])").transform_calculate(
-            label=_label_expr(label_fields)
+            label=label
         )
         chart = chart.transform_aggregate(total="sum(" + value_field + ")", groupby=["label"])
         chart = chart.transform_calculate(value=f"datum.total / {_FACTOR}")

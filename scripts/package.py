@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from .pipeline import Extraction
+from .segment import kinds
 
 SCHEMAS = Path(__file__).with_name("schemas")
 LICENSE = {
@@ -120,12 +121,15 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
     year = meta.get("fiscal_year")
     title = f"{meta['name']} {year}年部门预算" if year else f"{meta['name']} 部门预算"
     resources = []
+    kind_titles = {k["kind"]: k["title"] for k in kinds()}
     for name in names:
         res = ex.resources[name]
         sch = schema(res.schema)
+        # A schema shared by several table kinds has a generic title; the resource names its own table.
+        res_title = kind_titles.get(name) if res.schema != name and name in kind_titles else sch.get("title")
         entry = {
             "name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
-            "title": sch.get("title"), "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "title": res_title, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "schema": f"schemas/{res.schema}.json", "x_status": res.status, "x_rows": len(res.rows),
         }
         if res.unit_original:

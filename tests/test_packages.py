@@ -82,6 +82,9 @@ def test_no_published_number_is_lost(entry):
 def test_descriptor_declares_provenance_and_model(entry):
     desc = json.loads((build.DATAPACKAGES / entry["slug"] / "datapackage.json").read_text(encoding="utf-8"))
     assert desc["name"] == entry["slug"]
+    assert desc["title"] == f"{entry['name']} {entry['fiscal_year']}年部门预算"
+    titles = [r["title"] for r in desc["resources"]]
+    assert len(titles) == len(set(titles)), "two resources share a title"
     assert desc["currency"] == "CNY" and desc["fiscal_year"] == entry["fiscal_year"]
     assert desc["sources"][0]["sha256"] == entry["sha256"]
     source = next(r for r in desc["resources"] if r["name"] == "source")
