@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -30,12 +31,22 @@ def install_project(session: nox.Session, *extras: str) -> None:
     session.install("-e", target)
 
 
+def source_date_epoch() -> str:
+    """The last commit's time: mkdocs dates sitemap.xml (and its gzip header) with it, so two builds of
+    one commit are byte-identical."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return "0"
+    return out.stdout.strip() or "0"
+
+
 def build_steps(session: nox.Session, *, site: bool = True) -> None:
     """Packages, then (when there is a site config) generated pages and a strict MkDocs build."""
     session.run("python", "-m", "scripts", "build")
     if site and (ROOT / "mkdocs.yml").exists():
         session.run("python", "-m", "scripts", "site")
-        session.run("mkdocs", "build", "--strict")
+        session.run("mkdocs", "build", "--strict", env={"SOURCE_DATE_EPOCH": source_date_epoch()})
 
 
 def ensure_system_tools(session: nox.Session) -> None:
@@ -46,7 +57,9 @@ def ensure_system_tools(session: nox.Session) -> None:
         env = {"DEBIAN_FRONTEND": "noninteractive"}
         session.run("apt-get", "update", external=True, env=env)
         session.run("apt-get", "install", "-y", *APT_PACKAGES, external=True, env=env)
-        session.run("apt-get", "install", "-y", "--no-install-recommends", *APT_PACKAGES_BARE, external=True, env=env)
+        session.run(
+            "apt-get", "install", "-y", "--no-install-recommends", *APT_PACKAGES_BARE, external=True, env=env
+        )
     else:
         session.warn(
             f"{CHROMIUM} or Noto CJK fonts missing and we are not root: browser tests will fail. "
@@ -98,5 +111,12 @@ def fuzz(session: nox.Session) -> None:
     """Fuzz the pipeline with 10,000 mutated disclosures (FUZZ_EXAMPLES overrides the count)."""
     install_project(session, "test")
     count = os.environ.get("FUZZ_EXAMPLES", "10000")
-    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py", *session.posargs,
-                env={"FUZZ_EXAMPLES": count})
+    session.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_fuzz.py",
+        *session.posargs,
+        env={"FUZZ_EXAMPLES": count},
+    )

@@ -22,8 +22,10 @@ CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "“”‘’（）《》、，。：；【】〔〕"
 _CJK_GAP = re.compile(rf"(?<=[{CJK}{_CJK_PUNCT}])[ \u3000]+(?=[{CJK}{_CJK_PUNCT}])")
 _CODE_NAME = re.compile(r"^\s*(?:\[([0-9A-Za-z]+)\]\s*|([0-9A-Z][0-9A-Z ]*?)\s*[-－—]\s*)(.*)$", re.S)
-_ENUM = re.compile(r"^\s*(?:([一二三四五六七八九十廿卅]+)\s*[、.．]|[（(]\s*([一二三四五六七八九十廿卅]+)\s*[)）]"
-                   r"|(\d{1,2})\s*[、．](?!\d))\s*")
+_ENUM = re.compile(
+    r"^\s*(?:([一二三四五六七八九十廿卅]+)\s*[、.．]|[（(]\s*([一二三四五六七八九十廿卅]+)\s*[)）]"
+    r"|(\d{1,2})\s*[、．](?!\d))\s*"
+)
 EMPTY_NOTE = re.compile(r"没有|无[^。，,]{0,30}(?:预算|支出|项目|经费|安排|收入)|未安排|不涉及")
 
 
@@ -100,7 +102,7 @@ def code_name(text: str | None) -> tuple[str | None, str]:
     match = _CODE_NAME.match(text)
     if match:
         code = (match.group(1) or match.group(2) or "").replace(" ", "")
-        if code and any(ch.isdigit() for ch in code) or (code and len(code) == 1):
+        if (code and any(ch.isdigit() for ch in code)) or (code and len(code) == 1):
             return code, label(match.group(3))
     return None, label(text)
 
@@ -110,7 +112,7 @@ def split_enumerator(text: str) -> tuple[str | None, str]:
     match = _ENUM.match(text)
     if not match:
         return None, label(text)
-    return next(g for g in match.groups() if g), label(text[match.end():])
+    return next(g for g in match.groups() if g), label(text[match.end() :])
 
 
 def enumerator_level(text: str) -> int | None:

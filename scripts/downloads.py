@@ -31,7 +31,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def package_members(pkg_dir: Path) -> dict[str, bytes]:
-    return {p.relative_to(pkg_dir).as_posix(): p.read_bytes() for p in sorted(pkg_dir.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(pkg_dir).as_posix(): p.read_bytes() for p in sorted(pkg_dir.rglob("*")) if p.is_file()
+    }
 
 
 def package_zip(pkg_dir: Path) -> bytes:
@@ -62,9 +64,14 @@ def workbook(pkg_dir: Path) -> bytes:
     wb = Workbook()
     about = wb.active
     about.title = "说明"
-    for row in (["数据包", desc["title"]], ["名称", desc["name"]], ["财政年度", desc.get("fiscal_year")],
-                ["金额单位", "万元"], ["许可", desc["licenses"][0]["title"]],
-                ["来源 sha256", desc["sources"][0]["sha256"]]):
+    for row in (
+        ["数据包", desc["title"]],
+        ["名称", desc["name"]],
+        ["财政年度", desc.get("fiscal_year")],
+        ["金额单位", "万元"],
+        ["许可", desc["licenses"][0]["title"]],
+        ["来源 sha256", desc["sources"][0]["sha256"]],
+    ):
         about.append(row)
     for res in desc["resources"]:
         if res.get("format") != "csv":
@@ -89,7 +96,9 @@ def _pin(xlsx: bytes) -> bytes:
     """Rewrite the workbook zip with fixed member times and document timestamps."""
     with zipfile.ZipFile(io.BytesIO(xlsx)) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
-    members["docProps/core.xml"] = _CORE_TIME.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", members["docProps/core.xml"])
+    members["docProps/core.xml"] = _CORE_TIME.sub(
+        rb"\g<1>2000-01-01T00:00:00Z\g<2>", members["docProps/core.xml"]
+    )
     return _zip(members)
 
 
@@ -113,28 +122,49 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
             rows.setdefault(res["name"], []).extend(_csv_cells(centre + record) for record in records)
     files: dict[str, bytes] = {}
     resources = []
-    centre = [{"name": "centre", "type": "string", "title": "中心（数据包名称）"},
-              {"name": "centre_name", "type": "string", "title": "中心名称"}]
+    centre = [
+        {"name": "centre", "type": "string", "title": "中心（数据包名称）"},
+        {"name": "centre_name", "type": "string", "title": "中心名称"},
+    ]
     for name in sorted(rows):
         schema = dict(schemas[name])
         # A key unique within one centre (check_id, seq) repeats across centres: drop `unique` here.
-        fields = [{**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
-                  for f in schema["fields"]]
+        fields = [
+            {**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
+            for f in schema["fields"]
+        ]
         schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
         header = _csv_cells([f["name"] for f in schema["fields"]])
         files[f"data/{name}.csv"] = ("\n".join([header, *rows[name]]) + "\n").encode()
         files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
-        resources.append({"name": name, "path": f"data/{name}.csv", "schema": f"schemas/{name}.json",
-                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                          "profile": "tabular-data-resource", "title": titles[name]})
-    files["datapackage.json"] = (json.dumps({
-        "name": "all-centres", "title": "全部中心部门预算合并数据包",
-        "description": "各中心数据包按表的种类合并，每个 CSV 前两列标明所属中心；金额单位万元。",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": resources,
-    }, ensure_ascii=False, indent=2) + "\n").encode()
+        resources.append(
+            {
+                "name": name,
+                "path": f"data/{name}.csv",
+                "schema": f"schemas/{name}.json",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "title": titles[name],
+            }
+        )
+    files["datapackage.json"] = (
+        json.dumps(
+            {
+                "name": "all-centres",
+                "title": "全部中心部门预算合并数据包",
+                "description": "各中心数据包按表的种类合并，每个 CSV 前两列标明所属中心；金额单位万元。",
+                "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+                "resources": resources,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    ).encode()
     return files
 
 

@@ -24,12 +24,30 @@ LICENSE = {
 # Order of resources in datapackage.json and on the site: the published tables first, in the order
 # a reader meets them, then prose, then what we add (inventory, checks).
 RESOURCE_ORDER = [
-    "budget_summary", "income_summary", "expenditure_summary", "fiscal_summary",
-    "general_budget_expenditure", "basic_expenditure", "gov_fund_expenditure",
-    "state_capital_expenditure", "three_public", "procurement", "purchase_of_services",
-    "project_expenditure", "asset_allocation", "performance_projects", "performance_indicators",
-    "performance_project_lines", "performance_overall", "profile", "explanation", "glossary", "toc",
-    "tables", "raw_cells", "quality_report",
+    "budget_summary",
+    "income_summary",
+    "expenditure_summary",
+    "fiscal_summary",
+    "general_budget_expenditure",
+    "basic_expenditure",
+    "gov_fund_expenditure",
+    "state_capital_expenditure",
+    "three_public",
+    "procurement",
+    "purchase_of_services",
+    "project_expenditure",
+    "asset_allocation",
+    "performance_projects",
+    "performance_indicators",
+    "performance_project_lines",
+    "performance_overall",
+    "profile",
+    "explanation",
+    "glossary",
+    "toc",
+    "tables",
+    "raw_cells",
+    "quality_report",
 ]
 
 
@@ -69,7 +87,9 @@ def csv_text(schema_name: str, rows: list[dict]) -> str:
     names = field_names(schema_name)
     unknown = {k for row in rows for k in row} - set(names)
     if unknown:
-        raise KeyError(f"rows carry fields {sorted(unknown)} that schemas/{schema_name}.json does not declare")
+        raise KeyError(
+            f"rows carry fields {sorted(unknown)} that schemas/{schema_name}.json does not declare"
+        )
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(names)
@@ -88,8 +108,14 @@ def model(schema_of: dict[str, str]) -> dict:
     for res, schema_name in schema_of.items():
         for field in schema(schema_name)["fields"]:
             if field["type"] == "number" and "万元" in field.get("title", ""):
-                measure = {"resource": res, "source": field["name"], "title": field.get("title"),
-                           "currency": "CNY", "factor": 10000, "phase": "proposed"}
+                measure = {
+                    "resource": res,
+                    "source": field["name"],
+                    "title": field.get("title"),
+                    "currency": "CNY",
+                    "factor": 10000,
+                    "phase": "proposed",
+                }
                 if "side" in field_names(schema_name):
                     # Two-sided tables hold income and expenditure rows: the side field says which.
                     measure["x_direction_field"] = "side"
@@ -98,9 +124,18 @@ def model(schema_of: dict[str, str]) -> dict:
                 measures[f"{res}.{field['name']}"] = measure
     dims = {
         "functional_classification": ("function_code", "function_name", "functional", "支出功能分类"),
-        "economic_classification": ("dept_economic_code", "dept_economic_name", "economic", "部门支出经济分类"),
-        "government_economic_classification": ("gov_economic_code", "gov_economic_name", "economic",
-                                               "政府支出经济分类"),
+        "economic_classification": (
+            "dept_economic_code",
+            "dept_economic_name",
+            "economic",
+            "部门支出经济分类",
+        ),
+        "government_economic_classification": (
+            "gov_economic_code",
+            "gov_economic_name",
+            "economic",
+            "政府支出经济分类",
+        ),
         "administrative_classification": ("unit_code", "unit_name", "administrative", "预算单位"),
         "project": ("project_code", "project_name", "activity", "项目"),
     }
@@ -109,7 +144,9 @@ def model(schema_of: dict[str, str]) -> dict:
         used = [r for r, schema_name in schema_of.items() if code in field_names(schema_name)]
         if used:
             dimensions[key] = {
-                "title": title, "classificationType": ctype, "resources": used,
+                "title": title,
+                "classificationType": ctype,
+                "resources": used,
                 "attributes": {"code": {"source": code}, "label": {"source": label, "labelfor": "code"}},
                 "primaryKey": "code",
             }
@@ -128,18 +165,33 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         # A schema shared by several table kinds has a generic title; the resource names its own table.
         res_title = kind_titles.get(name) if res.schema != name and name in kind_titles else sch.get("title")
         entry = {
-            "name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource",
-            "title": res_title, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": f"schemas/{res.schema}.json", "x_status": res.status, "x_rows": len(res.rows),
+            "name": name,
+            "path": f"data/{name}.csv",
+            "profile": "tabular-data-resource",
+            "title": res_title,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": f"schemas/{res.schema}.json",
+            "x_status": res.status,
+            "x_rows": len(res.rows),
         }
         if res.unit_original:
             entry["x_unit_original"] = res.unit_original
         resources.append(entry)
-    resources.append({
-        "name": "source", "path": f"source/{source_name}", "type": "text", "format": "txt",
-        "mediatype": "text/plain", "encoding": "utf-8" if _is_utf8(ex.text_bytes) else "gb18030",
-        "title": "原始公开文本（逐字节保存）", "hash": f"sha256:{ex.sha256}", "bytes": len(ex.text_bytes),
-    })
+    resources.append(
+        {
+            "name": "source",
+            "path": f"source/{source_name}",
+            "type": "text",
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8" if _is_utf8(ex.text_bytes) else "gb18030",
+            "title": "原始公开文本（逐字节保存）",
+            "hash": f"sha256:{ex.sha256}",
+            "bytes": len(ex.text_bytes),
+        }
+    )
     place = " ".join(p for p in (meta.get("province"), meta.get("city"), meta.get("district")) if p)
     return {
         "name": meta["slug"],
@@ -161,13 +213,15 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         "city": meta.get("city"),
         "district": meta.get("district"),
         "division_code": meta.get("division_code"),
-        "sources": [{
-            "title": f"{meta['name']} {year or ''}年部门预算（公开文本）",
-            "path": meta.get("source_url") or f"source/{source_name}",
-            "sha256": ex.sha256,
-            "x_received_as": meta.get("received_as"),
-            "x_published": meta.get("published"),
-        }],
+        "sources": [
+            {
+                "title": f"{meta['name']} {year or ''}年部门预算（公开文本）",
+                "path": meta.get("source_url") or f"source/{source_name}",
+                "sha256": ex.sha256,
+                "x_received_as": meta.get("received_as"),
+                "x_published": meta.get("published"),
+            }
+        ],
         "model": model({n: ex.resources[n].schema for n in names}),
         "resources": resources,
     }
@@ -194,7 +248,11 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
 def write(target: Path, contents: dict[str, bytes]) -> bool:
     """Make `target` hold exactly `contents`; True when anything changed."""
     changed = False
-    existing = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} if target.exists() else set()
+    existing = (
+        {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+        if target.exists()
+        else set()
+    )
     for rel in existing - set(contents):
         (target / rel).unlink()
         changed = True
@@ -212,7 +270,11 @@ def write(target: Path, contents: dict[str, bytes]) -> bool:
 
 
 def differences(target: Path, contents: dict[str, bytes]) -> list[str]:
-    existing = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()} if target.exists() else set()
+    existing = (
+        {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+        if target.exists()
+        else set()
+    )
     diff = sorted(existing ^ set(contents))
     diff += sorted(r for r in existing & set(contents) if (target / r).read_bytes() != contents[r])
     return diff
@@ -224,4 +286,8 @@ def validate(target: Path) -> list[str]:
 
     with system.use_context(trusted=True):
         report = Package(str(target / "datapackage.json")).validate()
-    return [] if report.valid else [f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])]
+    return (
+        []
+        if report.valid
+        else [f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])]
+    )

@@ -82,27 +82,41 @@ def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
     modules = table_modules.modules()
     for seq, table in enumerate(tables, start=1):
         entry = {
-            "seq": seq, "number": table.number, "kind": table.kind, "kind_title": titles.get(table.kind),
-            "title": table.title, "unit_original": table.unit, "status": "present", "resource": None,
-            "rows": 0, "note": " ".join(n.text.strip() for n in table.notes) or None,
-            "source_line": table.title_line, "end_line": table.end_line,
+            "seq": seq,
+            "number": table.number,
+            "kind": table.kind,
+            "kind_title": titles.get(table.kind),
+            "title": table.title,
+            "unit_original": table.unit,
+            "status": "present",
+            "resource": None,
+            "rows": 0,
+            "note": " ".join(n.text.strip() for n in table.notes) or None,
+            "source_line": table.title_line,
+            "end_line": table.end_line,
         }
         module = modules.get(table.kind)
         try:
             if module is None:
                 raise DisclosureError(
-                    f"table “{table.title}” is of no known kind" if table.kind == "unknown"
-                    else f"no module in scripts/tables/ reads kind {table.kind!r}", line=table.title_line,
+                    f"table “{table.title}” is of no known kind"
+                    if table.kind == "unknown"
+                    else f"no module in scripts/tables/ reads kind {table.kind!r}",
+                    line=table.title_line,
                     expected="a title naming one of the kinds in scripts/vocab/table_kinds.json",
                     hint="add its title words to scripts/vocab/table_kinds.json and a module in scripts/tables/",
                 )
             produced = module.extract(table)
         except DisclosureError as exc:
             warnings.append(exc.at(file))
-            entry.update(status="unreadable", note=((entry["note"] or "") + f" 读取问题：{exc.message}").strip())
+            entry.update(
+                status="unreadable", note=((entry["note"] or "") + f" 读取问题：{exc.message}").strip()
+            )
             raw_cells.extend(
                 {"table_seq": seq, "source_line": row.line, "column": col, "text": text}
-                for row in table.rows for col, text in enumerate(row.cells, start=1) if text
+                for row in table.rows
+                for col, text in enumerate(row.cells, start=1)
+                if text
             )
             inventory.append(entry)
             continue
@@ -164,7 +178,12 @@ def guess_meta(extraction: Extraction, path: Path) -> dict:
         "short_name": org or path.stem,
         "fiscal_year": int(year_match.group(1)) if year_match else None,
         "slug": "x-" + extraction.sha256[:12],
-        "province": None, "city": None, "district": None, "division_code": None,
-        "source_url": None, "published": None, "sha256": extraction.sha256,
+        "province": None,
+        "city": None,
+        "district": None,
+        "division_code": None,
+        "source_url": None,
+        "published": None,
+        "sha256": extraction.sha256,
         "received_as": path.name,
     }

@@ -26,8 +26,10 @@ SCHEMAS = {name: name for name in RESOURCES}
 
 _CN = "一二三四五六七八九十"
 # 第一部分 / （一） (1) / 一、 / 1. 1、 (a digit may follow only as a year: 1.2026年…)
-ENUM = re.compile(rf"^\s*(?:第([{_CN}]+)部分\s*|[（(]\s*([{_CN}]+|\d{{1,2}})\s*[)）]\s*|([{_CN}]+)\s*、\s*"
-                  r"|(\d{1,2})\s*[.．、](?=\s*\D|\s*20\d\d\s*年)\s*)")
+ENUM = re.compile(
+    rf"^\s*(?:第([{_CN}]+)部分\s*|[（(]\s*([{_CN}]+|\d{{1,2}})\s*[)）]\s*|([{_CN}]+)\s*、\s*"
+    r"|(\d{1,2})\s*[.．、](?=\s*\D|\s*20\d\d\s*年)\s*)"
+)
 BULLET = re.compile(r"^\s*[-•·]\s+")
 PAGE_NO = re.compile(r"\t+\s*\d{1,4}\s*$")
 LATEX = re.compile(r"\$([^$]{1,80})\$")
@@ -54,6 +56,7 @@ def squeeze(text: str) -> str:
 
 def plain(text: str) -> str:
     """`$\\geq 88\\%$` -> `≥88%`: LaTeX left by PDF-to-text tools becomes the characters it stands for."""
+
     def repl(match: re.Match) -> str:
         inner = match.group(1)
         for command, char in sorted(vocab()["latex"].items(), key=lambda kv: -len(kv[0])):
@@ -67,7 +70,7 @@ def split_enum(text: str) -> tuple[str | None, str]:
     match = ENUM.match(text)
     if not match:
         return None, text.strip()
-    return next(g for g in match.groups() if g), text[match.end():].strip()
+    return next(g for g in match.groups() if g), text[match.end() :].strip()
 
 
 def _match(entries: list[dict], key: str, text: str) -> str | None:
@@ -145,7 +148,7 @@ def paragraphs(lines: list[Line], tables: list[RawTable]) -> list[Para]:
             current = None
             continue
         enumerator, rest = split_enum(text)
-        continues = (current is not None and enumerator is None and not current.text.endswith(SENTENCE_END))
+        continues = current is not None and enumerator is None and not current.text.endswith(SENTENCE_END)
         if continues:
             current.add(text, line.no)
         else:
@@ -157,6 +160,7 @@ def paragraphs(lines: list[Line], tables: list[RawTable]) -> list[Para]:
 
 # --- profile and facts -------------------------------------------------------------------------
 
+
 def profile(paras: list[Para]) -> list[dict]:
     rows: list[dict] = []
     seq: dict[str, int] = {}
@@ -165,8 +169,16 @@ def profile(paras: list[Para]) -> list[dict]:
             continue
         seq[p.section] = seq.get(p.section, 0) + 1
         enumerator, rest = split_enum(p.text)
-        rows.append({"section": p.section, "section_title": p.heading, "seq": seq[p.section],
-                     "enumerator": enumerator, "text": label(rest), "source_line": p.line})
+        rows.append(
+            {
+                "section": p.section,
+                "section_title": p.heading,
+                "seq": seq[p.section],
+                "enumerator": enumerator,
+                "text": label(rest),
+                "source_line": p.line,
+            }
+        )
     return rows
 
 
@@ -177,14 +189,22 @@ def facts(paras: list[Para]) -> list[dict]:
             continue
         for spec in vocab()["facts"]:
             for match in re.finditer(spec["pattern"], p.text):
-                rows.append({"key": spec["key"], "name": spec["name"], "value": match.group(1),
-                             "unit": spec["unit"], "text": _sentence(p.text, match.start(), match.end()),
-                             "source_line": p.line_at(match.start(1))})
+                rows.append(
+                    {
+                        "key": spec["key"],
+                        "name": spec["name"],
+                        "value": match.group(1),
+                        "unit": spec["unit"],
+                        "text": _sentence(p.text, match.start(), match.end()),
+                        "source_line": p.line_at(match.start(1)),
+                    }
+                )
     rows.sort(key=lambda r: r["source_line"])
     return rows
 
 
 # --- explanation -------------------------------------------------------------------------------
+
 
 def _sentence(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in "。；;") + 1
@@ -202,7 +222,7 @@ def _clean_label(text: str) -> str:
         changed = False
         for prefix in vocab()["label_prefixes"]:
             if text.startswith(prefix) and len(text) > len(prefix):
-                text, changed = text[len(prefix):], True
+                text, changed = text[len(prefix) :], True
     return text
 
 
@@ -222,7 +242,7 @@ def explanation(paras: list[Para]) -> list[dict]:
         current: dict | None = None
         last_end = 0
         for match in MONEY.finditer(text):
-            gap = text[last_end:match.start()]
+            gap = text[last_end : match.start()]
             last_end = match.end()
             digits, unit = match.group(1).replace(",", ""), match.group(2)
             if current is not None and SAME_WORD.search(gap) and current["direction"] is None:
@@ -237,7 +257,9 @@ def explanation(paras: list[Para]) -> list[dict]:
                 word = CHANGE_WORD.search(whole)
                 if word and current["change_pct"] is None:
                     current["change_pct"] = digits
-                    current["direction"] = current["direction"] or ("减少" if word.group(1) in DOWN else "增加")
+                    current["direction"] = current["direction"] or (
+                        "减少" if word.group(1) in DOWN else "增加"
+                    )
                 elif SHARE.search(whole) and current["share_pct"] is None:
                     current["share_pct"] = digits
                 else:
@@ -282,6 +304,7 @@ def explanation(paras: list[Para]) -> list[dict]:
 
 # --- glossary and toc --------------------------------------------------------------------------
 
+
 def glossary(paras: list[Para]) -> list[dict]:
     rows: list[dict] = []
     parent: str | None = None
@@ -293,8 +316,12 @@ def glossary(paras: list[Para]) -> list[dict]:
         pieces = re.split(r"([：:])", rest, maxsplit=1)
         term, sep, definition = (pieces + ["", ""])[:3]
         term, definition = term.strip(), definition.strip()
-        is_entry = p.is_heading or (sep and 0 < len(term) <= 40 and not re.search(r"[，,。；]", term)
-                                    and squeeze(term) not in vocab()["glossary_not_terms"])
+        is_entry = p.is_heading or (
+            sep
+            and 0 < len(term) <= 40
+            and not re.search(r"[，,。；]", term)
+            and squeeze(term) not in vocab()["glossary_not_terms"]
+        )
         if not is_entry:
             if squeeze(term) in vocab()["glossary_not_terms"] or not re.search(r"[。；;]", p.text):
                 continue  # a note (备注：…) or the sign-off (body name, date)
@@ -305,9 +332,16 @@ def glossary(paras: list[Para]) -> list[dict]:
             term, definition = rest, ""
         if enumerator:
             parent = label(term)
-        rows.append({"seq": len(rows) + 1, "enumerator": enumerator, "term": label(term),
-                     "definition": label(definition), "parent_term": None if enumerator else parent,
-                     "source_line": p.line})
+        rows.append(
+            {
+                "seq": len(rows) + 1,
+                "enumerator": enumerator,
+                "term": label(term),
+                "definition": label(definition),
+                "parent_term": None if enumerator else parent,
+                "source_line": p.line,
+            }
+        )
     return rows
 
 
@@ -328,12 +362,24 @@ def toc(lines: list[Line], tables: list[RawTable]) -> list[dict]:
         kind = kind_of(title)
         if kind == "unknown":
             continue
-        rows.append({"seq": len(rows) + 1, "enumerator": enumerator, "title": title, "kind": kind,
-                     "source_line": line.no})
+        rows.append(
+            {
+                "seq": len(rows) + 1,
+                "enumerator": enumerator,
+                "title": title,
+                "kind": kind,
+                "source_line": line.no,
+            }
+        )
     return rows
 
 
 def extract(lines: list[Line], tables: list[RawTable]) -> dict[str, list[dict]]:
     paras = paragraphs(lines, tables)
-    return {"profile": profile(paras), "facts": facts(paras), "explanation": explanation(paras),
-            "glossary": glossary(paras), "toc": toc(lines, tables)}
+    return {
+        "profile": profile(paras),
+        "facts": facts(paras),
+        "explanation": explanation(paras),
+        "glossary": glossary(paras),
+        "toc": toc(lines, tables),
+    }

@@ -14,8 +14,10 @@ from .model import Line
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 # Page furniture that PDF extraction leaves between table rows.
-FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                    r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
+FOOTER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
 
 
 def decode(data: bytes, file: str = "<input>") -> str:
@@ -25,7 +27,8 @@ def decode(data: bytes, file: str = "<input>") -> str:
         except UnicodeDecodeError as exc:  # a UTF-16 BOM on damaged or odd-length data
             raise UnreadableError(
                 f"the file starts like UTF-16 text but byte {exc.start} cannot be decoded",
-                file=file, line=data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1,
+                file=file,
+                line=data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1,
                 expected="text extracted from a budget PDF, in UTF-8, GB18030 or UTF-16",
                 hint="re-export the text as UTF-8",
             ) from exc

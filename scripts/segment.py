@@ -17,10 +17,14 @@ from .model import Line, RawTable, Row
 
 VOCAB = Path(__file__).with_name("vocab")
 # 预算04表 / 预算 4-1 表 / 表 1. / 表5-1． / 附表3
-NUMBERED_TITLE = re.compile(r"^\s*((?:预算|附)?\s*表\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*[.．、]?"
-                            r"|预算\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*表)\s*(.*)$")
+NUMBERED_TITLE = re.compile(
+    r"^\s*((?:预算|附)?\s*表\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*[.．、]?"
+    r"|预算\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*表)\s*(.*)$"
+)
 UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元)")
-META = re.compile(r"^\s*(?:部门(?:（单位）|\(单位\))?名称|部门|单位名称|金额单位|单位|填报日期|申报日期)\s*[：:]")
+META = re.compile(
+    r"^\s*(?:部门(?:（单位）|\(单位\))?名称|部门|单位名称|金额单位|单位|填报日期|申报日期)\s*[：:]"
+)
 ORG = re.compile(r"^\s*(?:部门(?:（单位）|\(单位\))?名称|部门|单位名称)\s*[：:]\s*(.+?)\s*$")
 NOTE = re.compile(r"^\s*(?:注|说明|备注)\s*\d*\s*[：:]")
 # A prose heading ends a table: 三、2026年部门预算情况说明 / 第三部分 … / 四、名词解释
@@ -45,8 +49,12 @@ def _is_title(text: str) -> re.Match | None:
         return None
     match = NUMBERED_TITLE.match(text)
     # The rest must name a table, not be a sentence of prose that cites one ("具体情况见预算04表。").
-    if match and len(text) <= 90 and not re.search(r"[。；]", text) and (match.group(2).endswith(("表", ")", "）"))
-                                                                         or kind_of(match.group(2)) != "unknown"):
+    if (
+        match
+        and len(text) <= 90
+        and not re.search(r"[。；]", text)
+        and (match.group(2).endswith(("表", ")", "）")) or kind_of(match.group(2)) != "unknown")
+    ):
         return match
     return None
 
@@ -55,7 +63,7 @@ def _rows_follow(lines: list[Line], index: int, window: int = 4) -> bool:
     """A `一、…` line is a row label, not a prose heading, when table rows go on right after it
     (extraction drops the TABs of a row whose other cells are blank)."""
     for line in lines[index + 1 : index + 1 + window]:
-        if _is_title(line.text) or line.text.lstrip().startswith("第") and "部分" in line.text:
+        if _is_title(line.text) or (line.text.lstrip().startswith("第") and "部分" in line.text):
             return False
         if "\t" in line.text:
             return True
@@ -74,13 +82,19 @@ def segment(lines: list[Line]) -> list[RawTable]:
                 tables.append(current)
             number = re.sub(r"\s+", "", title.group(1))
             name = label(title.group(2))
-            current = RawTable(kind=kind_of(name), number=number, title=name, title_line=line.no,
-                               end_line=line.no)
+            current = RawTable(
+                kind=kind_of(name), number=number, title=name, title_line=line.no, end_line=line.no
+            )
             in_header = True
             continue
         if current is None:
             continue
-        if "\t" not in text and HEADING.match(text) and not META.match(text) and not _rows_follow(lines, index):
+        if (
+            "\t" not in text
+            and HEADING.match(text)
+            and not META.match(text)
+            and not _rows_follow(lines, index)
+        ):
             tables.append(current)
             current = None
             continue

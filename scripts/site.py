@@ -19,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -52,12 +53,38 @@ STATUS_TITLES = {"ok": "正常", "warnings": "有警告", "failed": "失败", "i
 UNKNOWN_REGION = "未注明地区"
 
 CENTRES_FIELDS = [
-    "slug", "name", "short_name", "province", "city", "district", "fiscal_year", "total", "basic",
-    "project", "personnel", "public_admin", "three_public_total", "basic_share", "project_share",
-    "personnel_share", "public_admin_share", "checks_pass", "checks_fail", "checks_advisory",
-    "checks_not_applicable", "page",
+    "slug",
+    "name",
+    "short_name",
+    "province",
+    "city",
+    "district",
+    "fiscal_year",
+    "total",
+    "basic",
+    "project",
+    "personnel",
+    "public_admin",
+    "three_public_total",
+    "basic_share",
+    "project_share",
+    "personnel_share",
+    "public_admin_share",
+    "checks_pass",
+    "checks_fail",
+    "checks_advisory",
+    "checks_not_applicable",
+    "page",
 ]
-FUNCTIONS_FIELDS = ["slug", "short_name", "centre_total", "function_class_code", "function_class_name", "amount", "share"]
+FUNCTIONS_FIELDS = [
+    "slug",
+    "short_name",
+    "centre_total",
+    "function_class_code",
+    "function_class_name",
+    "amount",
+    "share",
+]
 
 
 class SiteError(Exception):
@@ -68,7 +95,7 @@ class SiteError(Exception):
 
 _HTML_BREAKS = re.compile(r"<\s*/?\s*(p|br|div)\b[^>]*>", re.IGNORECASE)
 # Characters that start Markdown or HTML syntax; as numeric entities they display but never parse.
-_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()!|~<>&\"^$"}
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in '\\`*_{}[]()!|~<>&"^$'}
 # Only at the start of a line do these begin a block (heading, list, quote, numbered list).
 _LINE_START = re.compile(r"^([#+\-=>]|\d+[.)])")
 
@@ -269,16 +296,31 @@ def chart_split(data_url: str, parts: dict[str, str], *, normalize: bool, title:
         .transform_calculate(部分名称=label, 金额万元="toNumber(datum.金额)")
         .mark_bar()
         .encode(
-            y=alt.Y("short_name:N", title=None, sort=alt.EncodingSortField("total", order="descending"),
-                    axis=alt.Axis(labelLimit=260, **FONT_AXIS)),
-            x=alt.X("sum(金额万元):Q", title=x_title, stack="normalize" if normalize else "zero",
-                    axis=alt.Axis(format=".0%" if normalize else ",.0f", **FONT_AXIS)),
-            color=alt.Color("部分名称:N", title=None, sort=list(parts.values()),
-                            scale=alt.Scale(domain=list(parts.values())),
-                            legend=alt.Legend(orient="bottom", labelFontSize=12)),
+            y=alt.Y(
+                "short_name:N",
+                title=None,
+                sort=alt.EncodingSortField("total", order="descending"),
+                axis=alt.Axis(labelLimit=260, **FONT_AXIS),
+            ),
+            x=alt.X(
+                "sum(金额万元):Q",
+                title=x_title,
+                stack="normalize" if normalize else "zero",
+                axis=alt.Axis(format=".0%" if normalize else ",.0f", **FONT_AXIS),
+            ),
+            color=alt.Color(
+                "部分名称:N",
+                title=None,
+                sort=list(parts.values()),
+                scale=alt.Scale(domain=list(parts.values())),
+                legend=alt.Legend(orient="bottom", labelFontSize=12),
+            ),
             order=alt.Order("部分名称:N"),
-            tooltip=[alt.Tooltip("name:N", title="中心"), alt.Tooltip("部分名称:N", title="部分"),
-                     alt.Tooltip("金额万元:Q", title="金额（万元）", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("name:N", title="中心"),
+                alt.Tooltip("部分名称:N", title="部分"),
+                alt.Tooltip("金额万元:Q", title="金额（万元）", format=",.2f"),
+            ],
         )
         .properties(width="container")  # the figure caption carries the title (a chart title clips on phones)
     )
@@ -292,24 +334,46 @@ def chart_functions(data_url: str, title: str) -> dict:
         .transform_calculate(金额万元="toNumber(datum.amount)", centre_total="toNumber(datum.centre_total)")
         .mark_bar()
         .encode(
-            y=alt.Y("short_name:N", title=None, sort=alt.EncodingSortField("centre_total", op="max", order="descending"),
-                    axis=alt.Axis(labelLimit=260, **FONT_AXIS)),
-            x=alt.X("sum(金额万元):Q", title="占比（%）", stack="normalize",
-                    axis=alt.Axis(format=".0%", **FONT_AXIS)),
-            color=alt.Color("function_class_name:N", title="支出功能分类（类）",
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=240, labelFontSize=12)),
+            y=alt.Y(
+                "short_name:N",
+                title=None,
+                sort=alt.EncodingSortField("centre_total", op="max", order="descending"),
+                axis=alt.Axis(labelLimit=260, **FONT_AXIS),
+            ),
+            x=alt.X(
+                "sum(金额万元):Q",
+                title="占比（%）",
+                stack="normalize",
+                axis=alt.Axis(format=".0%", **FONT_AXIS),
+            ),
+            color=alt.Color(
+                "function_class_name:N",
+                title="支出功能分类（类）",
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=240, labelFontSize=12),
+            ),
             order=alt.Order("function_class_code:N"),
-            tooltip=[alt.Tooltip("short_name:N", title="中心"),
-                     alt.Tooltip("function_class_name:N", title="类"),
-                     alt.Tooltip("金额万元:Q", title="金额（万元）", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("short_name:N", title="中心"),
+                alt.Tooltip("function_class_name:N", title="类"),
+                alt.Tooltip("金额万元:Q", title="金额（万元）", format=",.2f"),
+            ],
         )
         .properties(width="container")  # the figure caption carries the title (a chart title clips on phones)
     )
     return chart.to_dict()
 
 
-def _chart(w: Writer, spec: dict, name: str, page_dir: str, data_rel: list[str], table_md: str, title: str,
-           alt_text: str, figures: dict) -> str:
+def _chart(
+    w: Writer,
+    spec: dict,
+    name: str,
+    page_dir: str,
+    data_rel: list[str],
+    table_md: str,
+    title: str,
+    alt_text: str,
+    figures: dict,
+) -> str:
     """Write the spec + fallback SVG (drawn from `figures`) into generated/charts/; returns the page block."""
     charts = w.root / "generated" / "charts"
     json_path, svg_path = site_assets.write_chart(spec, charts, name, figures=figures)
@@ -345,17 +409,27 @@ def by_total(centres: list[Centre]) -> list[Centre]:
 def overview_table(centres: list[Centre], prefix: str) -> str:
     rows = []
     for c in centres:
-        rows.append([
-            link(md_text(c.short), f"{prefix}{c.page_md}"),
-            md_text(c.region),
-            md_text(c.get("fiscal_year") or "—"),
-            wan(c.num("total")),
-            wan(c.num("basic")),
-            wan(c.num("project")),
-            str(c.checks("fail")),
-        ])
+        rows.append(
+            [
+                link(md_text(c.short), f"{prefix}{c.page_md}"),
+                md_text(c.region),
+                md_text(c.get("fiscal_year") or "—"),
+                wan(c.num("total")),
+                wan(c.num("basic")),
+                wan(c.num("project")),
+                str(c.checks("fail")),
+            ]
+        )
     return table(
-        ["中心", "地区", "年度", "支出合计（万元）", "基本支出（万元）", "项目支出（万元）", "未通过的核对（项）"],
+        [
+            "中心",
+            "地区",
+            "年度",
+            "支出合计（万元）",
+            "基本支出（万元）",
+            "项目支出（万元）",
+            "未通过的核对（项）",
+        ],
         rows,
         ["---", "---", "---", "--:", "--:", "--:", "--:"],
     )
@@ -375,22 +449,47 @@ def home_part(w: Writer, centres: list[Centre], failed: int) -> str:
     if failed:
         lines.append(f"另有 {failed} 份公开文本未能生成页面，见[构建报告](report.md)。")
     shown = ordered[:HOME_MAX_ROWS]
-    lines += ["", "点击表头可排序。金额四舍五入到两位小数，精确数字见下载文件。", "",
-              overview_table(shown, ""), ""]
+    lines += [
+        "",
+        "点击表头可排序。金额四舍五入到两位小数，精确数字见下载文件。",
+        "",
+        overview_table(shown, ""),
+        "",
+    ]
     if len(ordered) > len(shown):
-        lines += [f"表中列出支出最多的 {len(shown)} 个中心，全部 {len(ordered)} 个中心见[中心目录](catalog.md)。", ""]
-    spec = chart_split("../centres.csv", {"basic": "基本支出", "project": "项目支出"}, normalize=False,
-                       title="各中心支出预算：基本支出与项目支出（万元）")
-    alt_rows = [[md_text(c.short), wan(c.num("basic")), wan(c.num("project")), wan(c.num("total"))]
-                for c in ordered[:CHART_MAX_CENTRES]]
-    alt_md = table(["中心", "基本支出（万元）", "项目支出（万元）", "合计（万元）"], alt_rows, ["---", "--:", "--:", "--:"])
+        lines += [
+            f"表中列出支出最多的 {len(shown)} 个中心，全部 {len(ordered)} 个中心见[中心目录](catalog.md)。",
+            "",
+        ]
+    spec = chart_split(
+        "../centres.csv",
+        {"basic": "基本支出", "project": "项目支出"},
+        normalize=False,
+        title="各中心支出预算：基本支出与项目支出（万元）",
+    )
+    alt_rows = [
+        [md_text(c.short), wan(c.num("basic")), wan(c.num("project")), wan(c.num("total"))]
+        for c in ordered[:CHART_MAX_CENTRES]
+    ]
+    alt_md = table(
+        ["中心", "基本支出（万元）", "项目支出（万元）", "合计（万元）"],
+        alt_rows,
+        ["---", "--:", "--:", "--:"],
+    )
     lines += [
         "## 支出比较",
         "",
-        _chart(w, spec, "home-split", "", ["generated/centres.csv"], alt_md,
-               "各中心支出预算：基本支出与项目支出（万元）" + _top_note(len(ordered)),
-               "各中心基本支出与项目支出的条形图",
-               bars_of(ordered, "支出合计", lambda c: c.num("total"), "万元")),
+        _chart(
+            w,
+            spec,
+            "home-split",
+            "",
+            ["generated/centres.csv"],
+            alt_md,
+            "各中心支出预算：基本支出与项目支出（万元）" + _top_note(len(ordered)),
+            "各中心基本支出与项目支出的条形图",
+            bars_of(ordered, "支出合计", lambda c: c.num("total"), "万元"),
+        ),
         "## 下载",
         "",
         downloads_block(""),
@@ -420,14 +519,16 @@ def _top_note(n: int) -> str:
 
 
 def downloads_block(prefix: str) -> str:
-    return "\n".join([
-        f"- {link('全部中心合并数据包（ZIP）', prefix + 'generated/all-centres.zip')}{{ download }}："
-        "每类表一个 CSV，前两列标明所属中心，附表结构说明，可用 frictionless 校验。",
-        f"- {link('合并数据包说明（datapackage.json）', prefix + 'generated/all-centres/datapackage.json')}",
-        f"- {link('各中心主要数字（centres.csv）', prefix + 'generated/centres.csv')}{{ download }}："
-        "首页和比较页图表所用的数据。",
-        f"- {link('各中心支出功能分类（functions.csv）', prefix + 'generated/functions.csv')}{{ download }}",
-    ])
+    return "\n".join(
+        [
+            f"- {link('全部中心合并数据包（ZIP）', prefix + 'generated/all-centres.zip')}{{ download }}："
+            "每类表一个 CSV，前两列标明所属中心，附表结构说明，可用 frictionless 校验。",
+            f"- {link('合并数据包说明（datapackage.json）', prefix + 'generated/all-centres/datapackage.json')}",
+            f"- {link('各中心主要数字（centres.csv）', prefix + 'generated/centres.csv')}{{ download }}："
+            "首页和比较页图表所用的数据。",
+            f"- {link('各中心支出功能分类（functions.csv）', prefix + 'generated/functions.csv')}{{ download }}",
+        ]
+    )
 
 
 @dataclass
@@ -465,80 +566,156 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
     for province, cities in regions.items():
         for region in cities:
             total = sum((c.num("total") or Decimal(0) for c in region.centres), Decimal(0))
-            rows.append([
-                link(md_text(province), f"regions/{url_path(region.province_dir)}/index.md"),
-                link(md_text(region.city), f"regions/{url_path(region.province_dir, region.city_dir)}/index.md"),
-                str(len(region.centres)),
-                wan(total),
-            ])
-    w.text("catalog.md", "\n".join([
-        "# 中心目录",
-        "",
-        f"全部 {len(centres)} 个中心按省份和城市排列。每个中心有一个数据包：CSV 表格、表结构说明（JSON）和原始公开文本，"
-        "可在中心页面或城市页面下载。",
-        "",
-        "## 按地区浏览",
-        "",
-        table(["省份", "城市", "中心数（个）", "支出合计（万元）"], rows, ["---", "---", "--:", "--:"]),
-        "",
-        "## 合并下载",
-        "",
-        downloads_block(""),
-        "",
-    ]))
+            rows.append(
+                [
+                    link(md_text(province), f"regions/{url_path(region.province_dir)}/index.md"),
+                    link(
+                        md_text(region.city),
+                        f"regions/{url_path(region.province_dir, region.city_dir)}/index.md",
+                    ),
+                    str(len(region.centres)),
+                    wan(total),
+                ]
+            )
+    w.text(
+        "catalog.md",
+        "\n".join(
+            [
+                "# 中心目录",
+                "",
+                f"全部 {len(centres)} 个中心按省份和城市排列。每个中心有一个数据包：CSV 表格、表结构说明（JSON）和原始公开文本，"
+                "可在中心页面或城市页面下载。",
+                "",
+                "## 按地区浏览",
+                "",
+                table(
+                    ["省份", "城市", "中心数（个）", "支出合计（万元）"], rows, ["---", "---", "--:", "--:"]
+                ),
+                "",
+                "## 合并下载",
+                "",
+                downloads_block(""),
+                "",
+            ]
+        ),
+    )
     for province, cities in regions.items():
         pdir = cities[0].province_dir
-        city_rows = [[link(md_text(r.city), f"{url_path(r.city_dir)}/index.md"), str(len(r.centres))]
-                     for r in cities]
-        w.text(f"regions/{pdir}/index.md", "\n".join([
-            f"# {md_text(province)}", "",
-            f"[中心目录](../../catalog.md) › {md_text(province)}", "",
-            table(["城市", "中心数（个）"], city_rows, ["---", "--:"]), "",
-        ]))
+        city_rows = [
+            [link(md_text(r.city), f"{url_path(r.city_dir)}/index.md"), str(len(r.centres))] for r in cities
+        ]
+        w.text(
+            f"regions/{pdir}/index.md",
+            "\n".join(
+                [
+                    f"# {md_text(province)}",
+                    "",
+                    f"[中心目录](../../catalog.md) › {md_text(province)}",
+                    "",
+                    table(["城市", "中心数（个）"], city_rows, ["---", "--:"]),
+                    "",
+                ]
+            ),
+        )
         for region in cities:
             rel = "../../../"
             rows = []
             for c in region.centres:
                 dl = " · ".join(link(label, f"{rel}{path}") + "{ download }" for label, path in c.downloads)
-                rows.append([link(md_text(c.short), f"{rel}{c.page_md}"), md_text(c.get("district") or "—"),
-                             md_text(c.get("fiscal_year") or "—"), wan(c.num("total")), str(c.checks("fail")),
-                             dl or "见中心页面"])
-            w.text(f"regions/{pdir}/{region.city_dir}/index.md", "\n".join([
-                f"# {md_text(region.city)}", "",
-                f"[中心目录](../../../catalog.md) › [{md_text(province)}](../index.md) › {md_text(region.city)}", "",
-                table(["中心", "区县", "年度", "支出合计（万元）", "未通过的核对（项）", "下载"], rows,
-                      ["---", "---", "---", "--:", "--:", "---"]),
-                "",
-            ]))
+                rows.append(
+                    [
+                        link(md_text(c.short), f"{rel}{c.page_md}"),
+                        md_text(c.get("district") or "—"),
+                        md_text(c.get("fiscal_year") or "—"),
+                        wan(c.num("total")),
+                        str(c.checks("fail")),
+                        dl or "见中心页面",
+                    ]
+                )
+            w.text(
+                f"regions/{pdir}/{region.city_dir}/index.md",
+                "\n".join(
+                    [
+                        f"# {md_text(region.city)}",
+                        "",
+                        f"[中心目录](../../../catalog.md) › [{md_text(province)}](../index.md) › {md_text(region.city)}",
+                        "",
+                        table(
+                            ["中心", "区县", "年度", "支出合计（万元）", "未通过的核对（项）", "下载"],
+                            rows,
+                            ["---", "---", "---", "--:", "--:", "---"],
+                        ),
+                        "",
+                    ]
+                ),
+            )
 
 
 def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) -> None:
     ordered = by_total(centres)
     n = len(ordered)
-    split_rows = [[
-        link(md_text(c.short), c.page_md), wan(c.num("total")),
-        percent(share(c.num("basic"), c.num("total"))), percent(share(c.num("project"), c.num("total"))),
-        percent(share(c.num("personnel"), c.num("basic"))), percent(share(c.num("public_admin"), c.num("basic"))),
-    ] for c in ordered]
+    split_rows = [
+        [
+            link(md_text(c.short), c.page_md),
+            wan(c.num("total")),
+            percent(share(c.num("basic"), c.num("total"))),
+            percent(share(c.num("project"), c.num("total"))),
+            percent(share(c.num("personnel"), c.num("basic"))),
+            percent(share(c.num("public_admin"), c.num("basic"))),
+        ]
+        for c in ordered
+    ]
     split_table = table(
-        ["中心", "支出合计（万元）", "基本支出占比（%）", "项目支出占比（%）", "人员经费占基本支出（%）", "公用经费占基本支出（%）"],
-        split_rows, ["---", "--:", "--:", "--:", "--:", "--:"])
+        [
+            "中心",
+            "支出合计（万元）",
+            "基本支出占比（%）",
+            "项目支出占比（%）",
+            "人员经费占基本支出（%）",
+            "公用经费占基本支出（%）",
+        ],
+        split_rows,
+        ["---", "--:", "--:", "--:", "--:", "--:"],
+    )
     codes = sorted({k["code"] for c in centres for k in c.classes})
     class_rows = []
     for c in ordered:
         amounts = {k["code"]: k["amount"] for k in c.classes}
         whole = sum(amounts.values(), Decimal(0))
-        class_rows.append([md_text(c.short)] + [percent(share(amounts.get(code), whole)) if code in amounts else "—"
-                                                 for code in codes])
-    class_table = table(["中心"] + [f"{md_text(class_names.get(k, k))}（%）" for k in codes], class_rows,
-                        ["---"] + ["--:"] * len(codes))
+        class_rows.append(
+            [md_text(c.short)]
+            + [percent(share(amounts.get(code), whole)) if code in amounts else "—" for code in codes]
+        )
+    class_table = table(
+        ["中心"] + [f"{md_text(class_names.get(k, k))}（%）" for k in codes],
+        class_rows,
+        ["---"] + ["--:"] * len(codes),
+    )
     top = ordered[:CHART_MAX_CENTRES]
-    alt_split = table(["中心", "基本支出占比（%）", "项目支出占比（%）"],
-                      [[md_text(c.short), percent(share(c.num("basic"), c.num("total"))),
-                        percent(share(c.num("project"), c.num("total")))] for c in top], ["---", "--:", "--:"])
-    alt_people = table(["中心", "人员经费占基本支出（%）", "公用经费占基本支出（%）"],
-                       [[md_text(c.short), percent(share(c.num("personnel"), c.num("basic"))),
-                         percent(share(c.num("public_admin"), c.num("basic")))] for c in top], ["---", "--:", "--:"])
+    alt_split = table(
+        ["中心", "基本支出占比（%）", "项目支出占比（%）"],
+        [
+            [
+                md_text(c.short),
+                percent(share(c.num("basic"), c.num("total"))),
+                percent(share(c.num("project"), c.num("total"))),
+            ]
+            for c in top
+        ],
+        ["---", "--:", "--:"],
+    )
+    alt_people = table(
+        ["中心", "人员经费占基本支出（%）", "公用经费占基本支出（%）"],
+        [
+            [
+                md_text(c.short),
+                percent(share(c.num("personnel"), c.num("basic"))),
+                percent(share(c.num("public_admin"), c.num("basic"))),
+            ]
+            for c in top
+        ],
+        ["---", "--:", "--:"],
+    )
     note = _top_note(n)
     parts = [
         "# 比较",
@@ -548,28 +725,57 @@ def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) 
         "",
         "## 基本支出与项目支出",
         "",
-        _chart(w, chart_split("../centres.csv", {"basic": "基本支出", "project": "项目支出"}, normalize=True,
-                              title="基本支出与项目支出占比（%）"), "compare-split", "",
-               ["generated/centres.csv"], alt_split, "基本支出与项目支出占比（%）" + note,
-               "各中心基本支出与项目支出占比的条形图",
-               bars_of(ordered, "项目支出占支出合计", lambda c: pct(c.num("project"), c.num("total")), "%")),
+        _chart(
+            w,
+            chart_split(
+                "../centres.csv",
+                {"basic": "基本支出", "project": "项目支出"},
+                normalize=True,
+                title="基本支出与项目支出占比（%）",
+            ),
+            "compare-split",
+            "",
+            ["generated/centres.csv"],
+            alt_split,
+            "基本支出与项目支出占比（%）" + note,
+            "各中心基本支出与项目支出占比的条形图",
+            bars_of(ordered, "项目支出占支出合计", lambda c: pct(c.num("project"), c.num("total")), "%"),
+        ),
         "## 人员经费与公用经费",
         "",
         "人员经费和公用经费取自一般公共预算财政拨款支出表，合起来是财政拨款的基本支出。",
         "",
-        _chart(w, chart_split("../centres.csv", {"personnel": "人员经费", "public_admin": "公用经费"},
-                              normalize=True, title="人员经费与公用经费占比（%）"), "compare-people", "",
-               ["generated/centres.csv"], alt_people, "人员经费与公用经费占比（%）" + note,
-               "各中心人员经费与公用经费占比的条形图",
-               bars_of(ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%")),
+        _chart(
+            w,
+            chart_split(
+                "../centres.csv",
+                {"personnel": "人员经费", "public_admin": "公用经费"},
+                normalize=True,
+                title="人员经费与公用经费占比（%）",
+            ),
+            "compare-people",
+            "",
+            ["generated/centres.csv"],
+            alt_people,
+            "人员经费与公用经费占比（%）" + note,
+            "各中心人员经费与公用经费占比的条形图",
+            bars_of(ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%"),
+        ),
         "## 按支出功能分类",
         "",
         "按支出总表中各“项”科目编码的前三位（“类”）汇总。",
         "",
-        _chart(w, chart_functions("../functions.csv", "按支出功能分类的支出结构（%）"), "compare-functions", "",
-               ["generated/functions.csv"], class_table, "按支出功能分类的支出结构（%）",
-               "各中心按支出功能分类的支出结构条形图",
-               bars_of(ordered, "最大一类支出占比", lambda c: top_class_share(c), "%")),
+        _chart(
+            w,
+            chart_functions("../functions.csv", "按支出功能分类的支出结构（%）"),
+            "compare-functions",
+            "",
+            ["generated/functions.csv"],
+            class_table,
+            "按支出功能分类的支出结构（%）",
+            "各中心按支出功能分类的支出结构条形图",
+            bars_of(ordered, "最大一类支出占比", lambda c: top_class_share(c), "%"),
+        ),
         "## 比较表",
         "",
         "点击表头可排序。",
@@ -611,48 +817,112 @@ def glossary_page(w: Writer, centres: list[Centre], pkg_dirs: dict[str, Path]) -
         for i, (definition, users) in enumerate(sorted(definitions.items(), key=lambda kv: kv[1][0].slug)):
             head = f"解释{i + 1}：" if len(definitions) > 1 else ""
             sources = "、".join(link(md_text(c.short), c.page_md) for c in users)
-            lines += [f"{head}{md_text(definition) or '（公开文本未给出解释）'}", "",
-                      f"<small>出处：{sources}</small>", ""]
+            lines += [
+                f"{head}{md_text(definition) or '（公开文本未给出解释）'}",
+                "",
+                f"<small>出处：{sources}</small>",
+                "",
+            ]
     w.text("glossary.md", "\n".join(lines))
 
 
-def report_page(w: Writer, report: list[dict] | None, page_failures: list[tuple[str, str, str]],
-                report_path: Path) -> None:
-    lines = ["# 构建报告", "",
-             "每份公开文本转换成数据包的结果。一份文本出错不影响其他文本：出错的文本在这里列出原因，其余照常发布。", ""]
+def report_page(
+    w: Writer, report: list[dict] | None, page_failures: list[tuple[str, str, str]], report_path: Path
+) -> None:
+    lines = [
+        "# 构建报告",
+        "",
+        "每份公开文本转换成数据包的结果。一份文本出错不影响其他文本：出错的文本在这里列出原因，其余照常发布。",
+        "",
+    ]
     if report is None:
         lines += [f"未找到构建报告（{md_text(report_path.name)}）：请先运行 `python -m scripts build`。", ""]
     else:
         counts = {s: sum(1 for r in report if r.get("status") == s) for s in STATUS_TITLES}
-        lines += ["共 " + str(len(report)) + " 份公开文本：" + "，".join(
-            f"{STATUS_TITLES[s]} {n} 份" for s, n in counts.items() if n) + "。", ""]
+        lines += [
+            "共 "
+            + str(len(report))
+            + " 份公开文本："
+            + "，".join(f"{STATUS_TITLES[s]} {n} 份" for s, n in counts.items() if n)
+            + "。",
+            "",
+        ]
         problems = [r for r in report if r.get("status") != "ok"]
         if problems:
             lines += ["## 需要注意的文本", ""]
             for r in problems:
-                lines += [f"### {md_text(r.get('name') or r.get('slug'))}", "",
-                          f"结果：**{STATUS_TITLES.get(r.get('status'), md_text(r.get('status')))}** · "
-                          f"文件：{md_text(r.get('file'))}", ""]
+                lines += [
+                    f"### {md_text(r.get('name') or r.get('slug'))}",
+                    "",
+                    f"结果：**{STATUS_TITLES.get(r.get('status'), md_text(r.get('status')))}** · "
+                    f"文件：{md_text(r.get('file'))}",
+                    "",
+                ]
                 lines += [f"- {md_text(m)}" for m in r.get("messages") or []] or ["- （没有说明）"]
                 lines.append("")
         rows = []
         for r in report:
             seconds = r.get("seconds")
-            rows.append([md_text(r.get("name") or r.get("slug")), md_text(r.get("slug")), md_text(r.get("file")),
-                         STATUS_TITLES.get(r.get("status"), md_text(r.get("status"))), str(r.get("tables") or 0),
-                         "—" if seconds is None else f"{float(seconds):.2f}",
-                         str(len(r.get("messages") or []))])
-        lines += ["## 全部文本", "",
-                  table(["单位", "数据包", "文件", "结果", "表格数（张）", "用时（秒）", "提示（条）"], rows,
-                        ["---", "---", "---", "---", "--:", "--:", "--:"]), ""]
+            rows.append(
+                [
+                    md_text(r.get("name") or r.get("slug")),
+                    md_text(r.get("slug")),
+                    md_text(r.get("file")),
+                    STATUS_TITLES.get(r.get("status"), md_text(r.get("status"))),
+                    str(r.get("tables") or 0),
+                    "—" if seconds is None else f"{float(seconds):.2f}",
+                    str(len(r.get("messages") or [])),
+                ]
+            )
+        lines += [
+            "## 全部文本",
+            "",
+            table(
+                ["单位", "数据包", "文件", "结果", "表格数（张）", "用时（秒）", "提示（条）"],
+                rows,
+                ["---", "---", "---", "---", "--:", "--:", "--:"],
+            ),
+            "",
+        ]
     if page_failures:
         lines += ["## 未能生成页面的数据包", ""]
-        lines += [f"- {md_text(slug)}（{md_text(name)}）：{md_text(msg)}" for slug, name, msg in page_failures]
+        lines += [
+            f"- {md_text(slug)}（{md_text(name)}）：{md_text(msg)}" for slug, name, msg in page_failures
+        ]
         lines.append("")
     w.text("report.md", "\n".join(lines))
 
 
 # --- orchestration ----------------------------------------------------------------------------------
+
+
+PARALLEL_MIN = 16  # below this, starting worker processes costs more than it saves
+
+
+def _write_one(write_centre: Callable[..., dict], pkg: Path, out: Path) -> tuple[dict | None, str | None]:
+    try:
+        return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _write_centres(write_centre: Callable[..., dict], dirs: list[Path], out: Path) -> list:
+    """Centre pages are independent: write them on every core when there are many."""
+    workers = os.cpu_count() or 1
+    if workers == 1 or len(dirs) < PARALLEL_MIN:
+        return [_write_one(write_centre, pkg, out) for pkg in dirs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(
+            pool.map(
+                _write_one,
+                [write_centre] * len(dirs),
+                dirs,
+                [out] * len(dirs),
+                chunksize=max(1, len(dirs) // (workers * 8)),
+            )
+        )
 
 
 def _default_writer() -> Callable[..., dict]:
@@ -685,8 +955,13 @@ def load_report(path: Path) -> list[dict] | None:
     return data if isinstance(data, list) else None
 
 
-def generate(packages: Path = DATAPACKAGES, out: Path = SITE_SRC, build_report: Path = BUILD_REPORT, *,
-             write_centre: Callable[..., dict] | None = None) -> Result:
+def generate(
+    packages: Path = DATAPACKAGES,
+    out: Path = SITE_SRC,
+    build_report: Path = BUILD_REPORT,
+    *,
+    write_centre: Callable[..., dict] | None = None,
+) -> Result:
     clock = time.perf_counter()
     write_centre = write_centre or _default_writer()
     dirs = package_dirs(packages)
@@ -695,14 +970,11 @@ def generate(packages: Path = DATAPACKAGES, out: Path = SITE_SRC, build_report: 
     centres: list[Centre] = []
     failures: list[tuple[str, str, str]] = []
     by_slug: dict[str, Path] = {}
-    for pkg in dirs:
+    for pkg, (summary, error) in zip(dirs, _write_centres(write_centre, dirs, out), strict=True):
         slug = pkg.name
         centre_dir = out / "centres" / slug
-        try:
-            summary = write_centre(pkg, centre_dir, site_root_rel="../../")
-        except Exception as exc:  # one broken package shows up on the report page, the site goes on
-            title = _package_title(pkg)
-            failures.append((slug, title, f"{type(exc).__name__}: {exc}"))
+        if error is not None:  # one broken package shows up on the report page, the site goes on
+            failures.append((slug, _package_title(pkg), error))
             shutil.rmtree(centre_dir, ignore_errors=True)
             continue
         for path in centre_dir.rglob("*"):
@@ -721,7 +993,9 @@ def generate(packages: Path = DATAPACKAGES, out: Path = SITE_SRC, build_report: 
 
 def _package_title(pkg: Path) -> str:
     try:
-        return str(json.loads((pkg / "datapackage.json").read_text(encoding="utf-8")).get("title") or pkg.name)
+        return str(
+            json.loads((pkg / "datapackage.json").read_text(encoding="utf-8")).get("title") or pkg.name
+        )
     except (OSError, json.JSONDecodeError):
         return pkg.name
 
@@ -730,22 +1004,39 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> None:
     rows, frows = [], []
     for c in sorted(centres, key=lambda c: c.slug):
         total, basic = c.num("total"), c.num("basic")
-        rows.append({
-            **{k: c.get(k) if c.get(k) is not None else "" for k in ("slug", "province", "city", "district",
-                                                                         "fiscal_year")},
-            "name": c.name, "short_name": c.short,
-            **{k: plain(c.num(k)) for k in ("total", "basic", "project", "personnel", "public_admin",
-                                             "three_public_total")},
-            "basic_share": plain(share(basic, total)), "project_share": plain(share(c.num("project"), total)),
-            "personnel_share": plain(share(c.num("personnel"), basic)),
-            "public_admin_share": plain(share(c.num("public_admin"), basic)),
-            **{f"checks_{s}": c.checks(s) for s in ("pass", "fail", "advisory", "not_applicable")},
-            "page": f"centres/{c.slug}/",
-        })
+        rows.append(
+            {
+                **{
+                    k: c.get(k) if c.get(k) is not None else ""
+                    for k in ("slug", "province", "city", "district", "fiscal_year")
+                },
+                "name": c.name,
+                "short_name": c.short,
+                **{
+                    k: plain(c.num(k))
+                    for k in ("total", "basic", "project", "personnel", "public_admin", "three_public_total")
+                },
+                "basic_share": plain(share(basic, total)),
+                "project_share": plain(share(c.num("project"), total)),
+                "personnel_share": plain(share(c.num("personnel"), basic)),
+                "public_admin_share": plain(share(c.num("public_admin"), basic)),
+                **{f"checks_{s}": c.checks(s) for s in ("pass", "fail", "advisory", "not_applicable")},
+                "page": f"centres/{c.slug}/",
+            }
+        )
         whole = sum((k["amount"] for k in c.classes), Decimal(0))
-        frows += [{"slug": c.slug, "short_name": c.short, "centre_total": plain(total), "function_class_code": k["code"],
-                   "function_class_name": k["name"], "amount": plain(k["amount"]),
-                   "share": plain(share(k["amount"], whole))} for k in c.classes]
+        frows += [
+            {
+                "slug": c.slug,
+                "short_name": c.short,
+                "centre_total": plain(total),
+                "function_class_code": k["code"],
+                "function_class_name": k["name"],
+                "amount": plain(k["amount"]),
+                "share": plain(share(k["amount"], whole)),
+            }
+            for k in c.classes
+        ]
     w.text("generated/centres.csv", csv_text(CENTRES_FIELDS, rows))
     w.text("generated/functions.csv", csv_text(FUNCTIONS_FIELDS, frows))
     files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres")
@@ -773,9 +1064,11 @@ def cmd_site(args: argparse.Namespace) -> int:
     except SiteError as err:
         print(f"site: {err}", file=sys.stderr)
         return 2
-    print(f"site: {result.centres} centre pages, {result.changed} files changed, {result.seconds:.1f}s"
-          + (f"; {len(result.failures)} packages without a page (see report.md)" if result.failures else ""),
-          file=sys.stderr)
+    print(
+        f"site: {result.centres} centre pages, {result.changed} files changed, {result.seconds:.1f}s"
+        + (f"; {len(result.failures)} packages without a page (see report.md)" if result.failures else ""),
+        file=sys.stderr,
+    )
     for slug, _name, message in result.failures:
         print(f"  {slug}: {message}", file=sys.stderr)
     return 0
@@ -783,8 +1076,13 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("site", help="generate the site's pages from the data packages into site_src/")
-    p.add_argument("--packages", default=str(DATAPACKAGES), help="data packages folder (default: datapackages/)")
+    p.add_argument(
+        "--packages", default=str(DATAPACKAGES), help="data packages folder (default: datapackages/)"
+    )
     p.add_argument("--out", default=str(SITE_SRC), help="MkDocs docs_dir to write into (default: site_src/)")
-    p.add_argument("--build-report", default=str(BUILD_REPORT),
-                   help="report.json of `python -m scripts build` (default: .build/report.json)")
+    p.add_argument(
+        "--build-report",
+        default=str(BUILD_REPORT),
+        help="report.json of `python -m scripts build` (default: .build/report.json)",
+    )
     p.set_defaults(func=cmd_site)

@@ -22,7 +22,9 @@ def make_project(base: Path, site_url: str | None = None) -> Path:
 
     proj = base / "proj"
     generated = {*site.GENERATED_DIRS, *site.GENERATED_PAGES, "vendor"}
-    shutil.copytree(ROOT / "site_src", proj / "site_src", ignore=lambda _d, names: [n for n in names if n in generated])
+    shutil.copytree(
+        ROOT / "site_src", proj / "site_src", ignore=lambda _d, names: [n for n in names if n in generated]
+    )
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"] = [str(ROOT / hook) for hook in config.get("hooks", [])]
     if site_url:
@@ -32,8 +34,18 @@ def make_project(base: Path, site_url: str | None = None) -> Path:
 
 
 def run_site(proj: Path, packages: Path, report: Path) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "scripts", "site", "--packages", str(packages), "--out", str(proj / "site_src"),
-           "--build-report", str(report)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scripts",
+        "site",
+        "--packages",
+        str(packages),
+        "--out",
+        str(proj / "site_src"),
+        "--build-report",
+        str(report),
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
 
 

@@ -33,7 +33,9 @@ def test_amount(text, digits):
     assert cells.amount(text) == digits
 
 
-@pytest.mark.parametrize("text", ["1,2,3.4.5", "12,34", "abc", "1.2.3", "5372.82万元", "１,２", "86869957 86869832"])
+@pytest.mark.parametrize(
+    "text", ["1,2,3.4.5", "12,34", "abc", "1.2.3", "5372.82万元", "１,２", "86869957 86869832"]
+)
 def test_amount_rejects_garbage_with_line(text):
     with pytest.raises(CellError) as info:
         cells.amount(text, line=42)
@@ -46,9 +48,17 @@ def test_amount_rejects_garbage_with_line(text):
     [
         ("2120101-行政运行", "2120101", "行政运行"),
         ("0630 01- 北京 市东 城区 城市 管理 指挥 中心", "063001", "北京市东城区城市管理指挥中心"),
-        ("110101 22T000 000402 122-东城区“接诉即办”坐席辅助项目", "11010122T000000402122", "东城区“接诉即办”坐席辅助项目"),
+        (
+            "110101 22T000 000402 122-东城区“接诉即办”坐席辅助项目",
+            "11010122T000000402122",
+            "东城区“接诉即办”坐席辅助项目",
+        ),
         ("11010522T00000043 7074-政府热线经费", "11010522T000000437074", "政府热线经费"),
-        ("[2010399]其他政府办公厅（室）及相关机构事务支出", "2010399", "其他政府办公厅（室）及相关机构事务支出"),
+        (
+            "[2010399]其他政府办公厅（室）及相关机构事务支出",
+            "2010399",
+            "其他政府办公厅（室）及相关机构事务支出",
+        ),
         ("C-服务", "C", "服务"),
         ("50209-维修(护)费", "50209", "维修(护)费"),
         ("合 计", None, "合计"),
@@ -78,7 +88,7 @@ def _grouped(integer: int) -> str:
 
 
 @given(
-    integer=st.integers(min_value=-10**12, max_value=10**12),
+    integer=st.integers(min_value=-(10**12), max_value=10**12),
     fraction=st.text(alphabet="0123456789", min_size=0, max_size=6),
     group=st.booleans(),
     spaces=st.lists(st.integers(min_value=0, max_value=30), max_size=3),
@@ -93,7 +103,7 @@ def test_amount_round_trip_through_ocr_damage(integer, fraction, group, spaces):
     assert cells.amount(shown) == plain
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_yuan_to_wan_is_exact(value):
     digits = format(value, "f")
     wan = cells.to_wan(digits, "元")

@@ -34,7 +34,9 @@ def report(ex) -> dict[str, dict]:
 def test_report_rows_follow_schema(slug):
     rows = checks.run(extraction(slug))
     names = [f["name"] for f in SCHEMA["fields"]]
-    enums = {f["name"]: f["constraints"]["enum"] for f in SCHEMA["fields"] if "enum" in f.get("constraints", {})}
+    enums = {
+        f["name"]: f["constraints"]["enum"] for f in SCHEMA["fields"] if "enum" in f.get("constraints", {})
+    }
     assert rows, "every disclosure gets a report"
     assert len({r["check_id"] for r in rows}) == len(rows), "check ids are unique"
     for r in rows:
@@ -73,16 +75,33 @@ def test_chaoyang_has_no_income_summary():
 
 
 CORE = [
-    "budget_summary.income_items_sum", "budget_summary.expenditure_items_sum", "budget_summary.totals_balance",
-    "budget_summary.income_total_composition", "budget_summary.expenditure_total_composition",
-    "fiscal_summary.income_items_sum", "fiscal_summary.expenditure_items_sum", "fiscal_summary.totals_balance",
-    "expenditure_summary.sum.total", "expenditure_summary.sum.basic", "expenditure_summary.sum.project",
-    "expenditure_summary.total_split", "general_budget_expenditure.sum.total", "general_budget_expenditure.sum.basic",
-    "general_budget_expenditure.total_split", "general_budget_expenditure.basic_split", "basic_expenditure.sum.total",
-    "basic_expenditure.total_split", "cross.summary_expenditure_vs_expenditure_summary",
-    "cross.summary_income_vs_income_summary", "cross.general_basic_vs_basic_expenditure",
-    "cross.general_vs_fiscal_summary", "three_public.parts_sum", "procurement.rows_sum",
-    "cross.budget_summary_class.210", "cross.budget_summary_class.212", "cross.fiscal_summary_class.221",
+    "budget_summary.income_items_sum",
+    "budget_summary.expenditure_items_sum",
+    "budget_summary.totals_balance",
+    "budget_summary.income_total_composition",
+    "budget_summary.expenditure_total_composition",
+    "fiscal_summary.income_items_sum",
+    "fiscal_summary.expenditure_items_sum",
+    "fiscal_summary.totals_balance",
+    "expenditure_summary.sum.total",
+    "expenditure_summary.sum.basic",
+    "expenditure_summary.sum.project",
+    "expenditure_summary.total_split",
+    "general_budget_expenditure.sum.total",
+    "general_budget_expenditure.sum.basic",
+    "general_budget_expenditure.total_split",
+    "general_budget_expenditure.basic_split",
+    "basic_expenditure.sum.total",
+    "basic_expenditure.total_split",
+    "cross.summary_expenditure_vs_expenditure_summary",
+    "cross.summary_income_vs_income_summary",
+    "cross.general_basic_vs_basic_expenditure",
+    "cross.general_vs_fiscal_summary",
+    "three_public.parts_sum",
+    "procurement.rows_sum",
+    "cross.budget_summary_class.210",
+    "cross.budget_summary_class.212",
+    "cross.fiscal_summary_class.221",
 ]
 
 
@@ -100,7 +119,11 @@ def test_qingshan_toc_lists_procurement_but_it_is_missing():
     assert row["source_line"] == 25
     assert rep["completeness.toc_listed.budget_summary"]["status"] == "pass"
     # hierarchical 武汉 tables: 类 = Σ 款 = Σ 项
-    for cid in ("expenditure_summary.hierarchy", "general_budget_expenditure.hierarchy", "basic_expenditure.hierarchy"):
+    for cid in (
+        "expenditure_summary.hierarchy",
+        "general_budget_expenditure.hierarchy",
+        "basic_expenditure.hierarchy",
+    ):
         assert rep[cid]["status"] == "pass", rep[cid]
 
 
@@ -113,18 +136,50 @@ def test_empty_tables_are_complete_not_failing():
 
 # (seed, resource, row selector, field, check that must flip to fail)
 PERTURB = [
-    ("110101-dongcheng", "budget_summary", {"side": "income", "item_key": "general_budget"}, "amount",
-     "budget_summary.income_items_sum"),
-    ("110101-dongcheng", "budget_summary", {"side": "expenditure", "function_class_code": "212"}, "amount",
-     "cross.budget_summary_class.212"),
-    ("110101-dongcheng", "expenditure_summary", {"row_type": "item"}, "total", "expenditure_summary.total_split"),
-    ("110101-dongcheng", "general_budget_expenditure", {"row_type": "item"}, "personnel",
-     "general_budget_expenditure.basic_split"),
-    ("110101-dongcheng", "basic_expenditure", {"row_type": "total"}, "total", "cross.general_basic_vs_basic_expenditure"),
+    (
+        "110101-dongcheng",
+        "budget_summary",
+        {"side": "income", "item_key": "general_budget"},
+        "amount",
+        "budget_summary.income_items_sum",
+    ),
+    (
+        "110101-dongcheng",
+        "budget_summary",
+        {"side": "expenditure", "function_class_code": "212"},
+        "amount",
+        "cross.budget_summary_class.212",
+    ),
+    (
+        "110101-dongcheng",
+        "expenditure_summary",
+        {"row_type": "item"},
+        "total",
+        "expenditure_summary.total_split",
+    ),
+    (
+        "110101-dongcheng",
+        "general_budget_expenditure",
+        {"row_type": "item"},
+        "personnel",
+        "general_budget_expenditure.basic_split",
+    ),
+    (
+        "110101-dongcheng",
+        "basic_expenditure",
+        {"row_type": "total"},
+        "total",
+        "cross.general_basic_vs_basic_expenditure",
+    ),
     ("110101-dongcheng", "three_public", {"part": "total"}, "amount", "three_public.parts_sum"),
     ("110101-dongcheng", "procurement", {"row_type": "item"}, "amount", "procurement.rows_sum"),
-    ("420107-qingshan", "general_budget_expenditure", {"function_code": "2101103"}, "total",
-     "general_budget_expenditure.hierarchy"),
+    (
+        "420107-qingshan",
+        "general_budget_expenditure",
+        {"function_code": "2101103"},
+        "total",
+        "general_budget_expenditure.hierarchy",
+    ),
     ("420107-qingshan", "project_expenditure", {"row_type": "item"}, "total", "project_expenditure.rows_sum"),
 ]
 
@@ -152,8 +207,13 @@ def test_perturbing_one_amount_flips_its_check(slug, resource, selector, field, 
 def test_any_perturbation_of_a_summary_item_is_caught(cents, sign):
     # beyond 0.10 万元 = the cap of the tolerance for a 2-decimal table, any change must be reported
     delta = Decimal(cents * sign).scaleb(-2)
-    ex = perturbed("110101-dongcheng", "budget_summary", {"side": "expenditure", "function_class_code": "221"},
-                   "amount", delta)
+    ex = perturbed(
+        "110101-dongcheng",
+        "budget_summary",
+        {"side": "expenditure", "function_class_code": "221"},
+        "amount",
+        delta,
+    )
     rep = report(ex)
     assert rep["budget_summary.expenditure_items_sum"]["status"] == "fail"
     assert rep["cross.budget_summary_class.221"]["status"] == "fail"
@@ -168,17 +228,24 @@ def synthetic(items: list[str], total: str) -> pipeline.Extraction:
     return pipeline.Extraction("x.txt", "0" * 64, b"", [], [], res, [])
 
 
-@pytest.mark.parametrize("items,total,status", [
-    # 2-decimal table, 3 terms + total: tolerance 4 × 0.005 = 0.02
-    (["0.33", "0.33", "0.33"], "1.00", "pass"),   # 0.99 vs 1.00: a rounding tail
-    (["0.33", "0.33", "0.33"], "1.01", "pass"),   # exactly at the edge
-    (["0.33", "0.33", "0.33"], "1.02", "fail"),   # one cent beyond the edge
-    # 6-decimal table: tolerance 4 × 0.0000005 = 0.000002
-    (["0.333333", "0.333333", "0.333333"], "1.000000", "pass"),
-    (["0.333333", "0.333333", "0.333333"], "1.000001", "pass"),
-    (["0.333333", "0.333333", "0.333333"], "1.000002", "fail"),
-    (["0.333333", "0.333333", "0.333333"], "1.00", "pass"),  # total published coarser: its half-cent counts
-])
+@pytest.mark.parametrize(
+    "items,total,status",
+    [
+        # 2-decimal table, 3 terms + total: tolerance 4 × 0.005 = 0.02
+        (["0.33", "0.33", "0.33"], "1.00", "pass"),  # 0.99 vs 1.00: a rounding tail
+        (["0.33", "0.33", "0.33"], "1.01", "pass"),  # exactly at the edge
+        (["0.33", "0.33", "0.33"], "1.02", "fail"),  # one cent beyond the edge
+        # 6-decimal table: tolerance 4 × 0.0000005 = 0.000002
+        (["0.333333", "0.333333", "0.333333"], "1.000000", "pass"),
+        (["0.333333", "0.333333", "0.333333"], "1.000001", "pass"),
+        (["0.333333", "0.333333", "0.333333"], "1.000002", "fail"),
+        (
+            ["0.333333", "0.333333", "0.333333"],
+            "1.00",
+            "pass",
+        ),  # total published coarser: its half-cent counts
+    ],
+)
 def test_tolerance_at_the_rounding_edge(items, total, status):
     tol = checks.tolerance(items + [total])
     diff = abs(sum(Decimal(i) for i in items) - Decimal(total))

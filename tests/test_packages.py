@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build, cells, package, pipeline
+from scripts import build, cells, package
 from scripts.read import read_lines
 from scripts.segment import segment
 
@@ -70,7 +70,10 @@ def test_no_published_number_is_lost(entry):
             for cell in row.cells:
                 if cells.looks_like_amount(cell):
                     value = Decimal(cells.amount(cell))
-                    if value not in numbers and Decimal(cells.to_wan(cells.amount(cell), table.unit)) not in numbers:
+                    if (
+                        value not in numbers
+                        and Decimal(cells.to_wan(cells.amount(cell), table.unit)) not in numbers
+                    ):
                         lost.append((row.line, cell))
                     continue
                 code, _ = cells.code_name(cell)
@@ -103,7 +106,9 @@ def test_every_data_row_records_its_source_line(entry):
             continue
         assert not rows or "source_line" in rows[0], f"{path.name} has no source_line column"
         for row in rows:
-            assert int(row["source_line"]) in lines, f"{path.name}: source_line {row['source_line']} is not a line"
+            assert int(row["source_line"]) in lines, (
+                f"{path.name}: source_line {row['source_line']} is not a line"
+            )
 
 
 def test_rebuilding_leaves_git_clean(tmp_path):
@@ -111,9 +116,11 @@ def test_rebuilding_leaves_git_clean(tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "scripts", "build", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts", "build", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    status = subprocess.run(["git", "status", "--porcelain", "datapackages"], cwd=ROOT, capture_output=True,
-                            text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "datapackages"], cwd=ROOT, capture_output=True, text=True
+    )
     assert status.stdout == ""

@@ -38,12 +38,20 @@ def one(rows, **match):
 
 def test_000_income_and_expenditure(d000):
     income = one(d000["explanation"], topic="收入预算")
-    assert (income["amount"], income["previous_amount"], income["change"], income["change_pct"]) == \
-        ("5372.82", "4893.98", "478.84", "9.78")
+    assert (income["amount"], income["previous_amount"], income["change"], income["change_pct"]) == (
+        "5372.82",
+        "4893.98",
+        "478.84",
+        "9.78",
+    )
     assert income["direction"] == "增加" and income["source_line"] == 495
     basic = one(d000["explanation"], topic="基本支出")
-    assert (basic["amount"], basic["share_pct"], basic["previous_amount"], basic["change_pct"]) == \
-        ("3851.95", "71.69", "3718.72", "3.58")
+    assert (basic["amount"], basic["share_pct"], basic["previous_amount"], basic["change_pct"]) == (
+        "3851.95",
+        "71.69",
+        "3718.72",
+        "3.58",
+    )
     project = one(d000["explanation"], topic="项目支出")
     assert (project["amount"], project["share_pct"], project["change"]) == ("1520.87", "28.31", "345.61")
 
@@ -106,8 +114,12 @@ def test_004_explanation(d004):
     basic = [r for r in d004["explanation"] if r["topic"] == "基本支出"]
     assert basic[0]["share_pct"] == "52.7"
     assert one(d004["explanation"], topic="“三公”经费")["direction"] == "持平"
-    assert [r["amount"] for r in d004["explanation"] if r["section"].startswith("（二）政府采购")] == \
-        ["173.95", "5.95", "0", "168"]
+    assert [r["amount"] for r in d004["explanation"] if r["section"].startswith("（二）政府采购")] == [
+        "173.95",
+        "5.95",
+        "0",
+        "168",
+    ]
 
 
 def test_004_latex_made_plain():
@@ -139,7 +151,9 @@ def test_rows_match_schemas(path):
     out = prose.extract(lines, segment(lines))
     assert set(out) == set(prose.SCHEMAS)
     for resource, rows in out.items():
-        spec = json.loads((ROOT / "scripts" / "schemas" / f"{prose.SCHEMAS[resource]}.json").read_text("utf-8"))
+        spec = json.loads(
+            (ROOT / "scripts" / "schemas" / f"{prose.SCHEMAS[resource]}.json").read_text("utf-8")
+        )
         names = {f if isinstance(f, str) else f["name"] for f in spec["fields"]}
         for row in rows:
             assert set(row) == names

@@ -53,7 +53,11 @@ def _drop_lines(csv_bytes: bytes) -> bytes:
     import io
 
     rows = list(csv.reader(io.StringIO(csv_bytes.decode())))
-    drop = {i for i, name in enumerate(rows[0]) if name in ("source_line", "end_line", "line")} if rows else set()
+    drop = (
+        {i for i, name in enumerate(rows[0]) if name in ("source_line", "end_line", "line")}
+        if rows
+        else set()
+    )
     # Line numbers quoted inside messages ("第 124 行") shift too.
     rows = [[re.sub(r"第[\d、\s等]+行", "第N行", c) for i, c in enumerate(r) if i not in drop] for r in rows]
     return repr(rows).encode()
@@ -61,10 +65,12 @@ def _drop_lines(csv_bytes: bytes) -> bytes:
 
 def test_line_numbers_survive_bom_and_crlf():
     text = "第一行\r\n\r\n预算01表 收支总表\r\n"
-    assert [(l.no, l.text) for l in lines_of(decode(b"\xef\xbb\xbf" + text.encode()))] == [
-        (1, "第一行"), (3, "预算01表 收支总表")]
+    assert [(ln.no, ln.text) for ln in lines_of(decode(b"\xef\xbb\xbf" + text.encode()))] == [
+        (1, "第一行"),
+        (3, "预算01表 收支总表"),
+    ]
 
 
 def test_footers_are_dropped_but_numbers_in_rows_are_not():
     lines = lines_of("- 12 -\n第 3 页\n12\t34\n3/10\n")
-    assert [l.text for l in lines] == ["12\t34"]
+    assert [ln.text for ln in lines] == ["12\t34"]

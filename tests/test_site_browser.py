@@ -24,9 +24,22 @@ def served(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     base = tmp_path_factory.mktemp("sitebrowser")
     site_dir = base / "proj" / "site"
     report = base / "report.json"
-    report.write_text(json.dumps([{"slug": p.name, "name": p.name, "file": f"{p.name}.txt", "status": "ok",
-                                   "messages": [], "tables": 1} for p in sorted(PACKAGES.iterdir())]),
-                      encoding="utf-8")
+    report.write_text(
+        json.dumps(
+            [
+                {
+                    "slug": p.name,
+                    "name": p.name,
+                    "file": f"{p.name}.txt",
+                    "status": "ok",
+                    "messages": [],
+                    "tables": 1,
+                }
+                for p in sorted(PACKAGES.iterdir())
+            ]
+        ),
+        encoding="utf-8",
+    )
     # Served first, then built with site_url = this address: instant navigation matches sitemap URLs.
     with serve_site(site_dir) as url:
         proj = make_project(base, url)
@@ -100,8 +113,12 @@ def test_all_centre_zip_validates_with_frictionless(served, tmp_path: Path) -> N
     report = validate(tmp_path / "pkg" / "datapackage.json")
     assert report.valid, report.flatten(["resourceName", "rowNumber", "message"])[:5]
     desc = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
-    centres = {line.split(",")[0] for line in (tmp_path / "pkg" / "data" / "quality_report.csv")
-               .read_text(encoding="utf-8").splitlines()[1:]}
+    centres = {
+        line.split(",")[0]
+        for line in (tmp_path / "pkg" / "data" / "quality_report.csv")
+        .read_text(encoding="utf-8")
+        .splitlines()[1:]
+    }
     assert centres == {p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file()}
     assert desc["resources"]
 
@@ -111,8 +128,13 @@ def test_chinese_search_finds_centres(served, chromium_path, chromium_args) -> N
     word = "热线"
     # Centres whose page text mentions the word (from the built search index, not a fixed list).
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    expected = sorted({doc["location"].split("/")[1] for doc in index["docs"]
-                       if doc["location"].startswith("centres/") and word in doc["text"].replace("\u200b", "")})
+    expected = sorted(
+        {
+            doc["location"].split("/")[1]
+            for doc in index["docs"]
+            if doc["location"].startswith("centres/") and word in doc["text"].replace("\u200b", "")
+        }
+    )
     assert expected, "no centre page mentions the search word"
     with open_page(chromium_path, chromium_args) as session:
         page = session.page

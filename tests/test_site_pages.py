@@ -15,7 +15,7 @@ import pytest
 from site_project import ROOT, make_project, mkdocs_build, run_site
 
 PACKAGES = ROOT / "datapackages"
-EVIL = '恶意<script>alert(1)</script>](javascript:alert(2))|**粗**中心'
+EVIL = "恶意<script>alert(1)</script>](javascript:alert(2))|**粗**中心"
 EVIL_SLUG = "110199-evil-2026"
 BROKEN_SLUG = "110198-broken-2026"
 
@@ -54,10 +54,20 @@ def built(tmp_path_factory) -> dict:
     (packages / BROKEN_SLUG).mkdir()
     (packages / BROKEN_SLUG / "datapackage.json").write_text("{不是 JSON", encoding="utf-8")
     report = base / "report.json"
-    entries = [{"slug": s, "name": s, "file": f"2026/{s}.txt", "status": "ok", "messages": [], "tables": 12}
-               for s in real_slugs()]
-    entries.append({"slug": "x-failed", "name": "某失败中心", "file": "2026/x-failed.txt", "status": "failed",
-                    "messages": ["第 12 行：找不到收支总表 <script>alert(5)</script>"], "tables": 0})
+    entries = [
+        {"slug": s, "name": s, "file": f"2026/{s}.txt", "status": "ok", "messages": [], "tables": 12}
+        for s in real_slugs()
+    ]
+    entries.append(
+        {
+            "slug": "x-failed",
+            "name": "某失败中心",
+            "file": "2026/x-failed.txt",
+            "status": "failed",
+            "messages": ["第 12 行：找不到收支总表 <script>alert(5)</script>"],
+            "tables": 0,
+        }
+    )
     report.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
     proj = make_project(base)
     first = run_site(proj, packages, report)
@@ -66,8 +76,15 @@ def built(tmp_path_factory) -> dict:
     second = run_site(proj, packages, report)
     done = mkdocs_build(proj)
     assert done.returncode == 0, done.stderr
-    return {"proj": proj, "site": proj / "site", "src": proj / "site_src", "packages": packages,
-            "first": first, "second": second, "snapshot": snapshot}
+    return {
+        "proj": proj,
+        "site": proj / "site",
+        "src": proj / "site_src",
+        "packages": packages,
+        "first": first,
+        "second": second,
+        "snapshot": snapshot,
+    }
 
 
 class Elements(HTMLParser):
@@ -115,7 +132,9 @@ def test_nav_is_short_and_centres_are_reached_through_regions(built) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
     nav = index.split("md-sidebar--primary", 1)[1].split("md-sidebar--secondary", 1)[0]
     # Page links only (the current page's table of contents is also in the nav, as #anchors).
-    links = re.findall(r'<a href="([^"#][^"]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', nav)
+    links = re.findall(
+        r'<a href="([^"#][^"]*)" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', nav
+    )
     titles = [t for _h, t in links]
     assert titles == ["首页", "中心目录", "比较", "术语", "方法说明", "构建报告"], titles
     assert "centres/" not in nav and "regions/" not in nav
@@ -130,7 +149,9 @@ def test_nav_is_short_and_centres_are_reached_through_regions(built) -> None:
 def test_centres_csv_keeps_exact_published_figures(built) -> None:
     rows = {r["slug"]: r for r in _rows(built["src"] / "generated" / "centres.csv")}
     for slug in real_slugs():
-        total = next(r for r in _rows(PACKAGES / slug / "data" / "expenditure_summary.csv") if r["row_type"] == "total")
+        total = next(
+            r for r in _rows(PACKAGES / slug / "data" / "expenditure_summary.csv") if r["row_type"] == "total"
+        )
         assert rows[slug]["total"] == total["total"], slug
         quality = _rows(PACKAGES / slug / "data" / "quality_report.csv")
         assert int(rows[slug]["checks_fail"]) == sum(r["status"] == "fail" for r in quality)

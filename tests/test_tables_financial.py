@@ -14,7 +14,7 @@ import pytest
 from scripts import cells
 from scripts.read import read_lines
 from scripts.segment import segment
-from scripts.tables import _columns, _financial, basic, expenditure, functional, income, summary
+from scripts.tables import _columns, basic, expenditure, functional, income, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCLOSURES = ROOT / "disclosures" / "2026"
@@ -52,13 +52,17 @@ def dec(value: str | None) -> Decimal:
 
 # --- 收支总表 / 财政拨款收支总表 -----------------------------------------------------------------
 
-@pytest.mark.parametrize("slug,current,grand,carry", [
-    ("110101-dongcheng", "5372.82", "5372.82", None),
-    ("110105-chaoyang", "6403.229368", "6403.229368", None),
-    ("110102-xicheng", "5488.974386", "5508.974386", "20.000000"),
-    ("110000-beijing-zwfw", "8721.588540", "9715.698690", "994.110150"),
-    ("420107-qingshan", "880.84", "880.84", "0.00"),
-])
+
+@pytest.mark.parametrize(
+    "slug,current,grand,carry",
+    [
+        ("110101-dongcheng", "5372.82", "5372.82", None),
+        ("110105-chaoyang", "6403.229368", "6403.229368", None),
+        ("110102-xicheng", "5488.974386", "5508.974386", "20.000000"),
+        ("110000-beijing-zwfw", "8721.588540", "9715.698690", "994.110150"),
+        ("420107-qingshan", "880.84", "880.84", "0.00"),
+    ],
+)
 def test_budget_summary_totals(slug, current, grand, carry):
     assert one(slug, "budget_summary", side="income", item_key="current_total")["amount"] == current
     assert one(slug, "budget_summary", side="income", item_key="grand_total")["amount"] == grand
@@ -67,16 +71,25 @@ def test_budget_summary_totals(slug, current, grand, carry):
 
 
 def test_budget_summary_classes_and_blanks():
-    assert one("110101-dongcheng", "budget_summary", side="expenditure", function_class_code="212")["amount"] == "4015.72"
+    assert (
+        one("110101-dongcheng", "budget_summary", side="expenditure", function_class_code="212")["amount"]
+        == "4015.72"
+    )
     # 001 leaves 卫生健康支出 blank although its totals include it: kept blank, not 0, not repaired.
     health = one("110105-chaoyang", "budget_summary", side="expenditure", function_class_code="210")
     assert health["amount"] is None and health["item"] == "卫生健康支出"
-    assert one("110105-chaoyang", "fiscal_summary", side="expenditure", function_class_code="210")["amount"] == "263.108814"
+    assert (
+        one("110105-chaoyang", "fiscal_summary", side="expenditure", function_class_code="210")["amount"]
+        == "263.108814"
+    )
     # 004 writes explicit 0.00; 廿一 is an enumerator like 二十一.
     disaster = one("420107-qingshan", "budget_summary", side="expenditure", item_no="廿一")
     assert disaster["function_class_code"] == "224" and disaster["amount"] == "0.00"
     # 收 入 总 计 (spaces between characters) is still the grand total.
-    assert one("420107-qingshan", "budget_summary", side="expenditure", item_key="grand_total")["source_line"] == 124
+    assert (
+        one("420107-qingshan", "budget_summary", side="expenditure", item_key="grand_total")["source_line"]
+        == 124
+    )
 
 
 def test_fiscal_summary_nesting_wuhan():
@@ -91,7 +104,10 @@ def test_fiscal_summary_nesting_wuhan():
     assert len(carried) == 3 and all(r["row_type"] == "carryover" and r["level"] == 2 for r in carried)
     # the 上年结转 block sits on the left beside expenditure rows of the same lines
     assert carry["source_line"] == 181
-    assert one("420107-qingshan", "fiscal_summary", side="expenditure", source_line=181)["function_class_code"] == "205"
+    assert (
+        one("420107-qingshan", "fiscal_summary", side="expenditure", source_line=181)["function_class_code"]
+        == "205"
+    )
 
 
 def test_fiscal_summary_items_under_current_total():
@@ -129,6 +145,7 @@ def test_class_codes_agree_with_expenditure_summary(slug):
 
 # --- 收入总表 -----------------------------------------------------------------------------------
 
+
 def test_income_units_and_codes():
     dept = one("110101-dongcheng", "income_summary", unit_code="063")
     unit = one("110101-dongcheng", "income_summary", unit_code="063001")
@@ -141,7 +158,11 @@ def test_income_units_and_codes():
 def test_income_without_unit_columns():
     (row,) = resources("110000-beijing-zwfw")["income_summary"]
     assert row["unit_code"] is None and row["row_type"] == "total"
-    assert (row["total"], row["current_total"], row["current_general_budget"]) == ("9715.698690", "8721.588540", "8721.588540")
+    assert (row["total"], row["current_total"], row["current_general_budget"]) == (
+        "9715.698690",
+        "8721.588540",
+        "8721.588540",
+    )
     assert (row["carryover_total"], row["carryover_general_budget"]) == ("994.110150", "994.110150")
 
 
@@ -158,10 +179,19 @@ def test_income_is_absent_in_chaoyang():
 
 # --- 支出总表 -----------------------------------------------------------------------------------
 
+
 def test_expenditure_beijing_code_name_cells():
     r = one("110101-dongcheng", "expenditure_summary", source_line=129)
-    assert (r["function_code"], r["function_name"], r["function_level"]) == ("2080501", "行政单位离退休", "项")
-    assert (r["gov_economic_code"], r["dept_economic_code"], r["dept_economic_name"]) == ("50299", "30299", "其他商品和服务支出")
+    assert (r["function_code"], r["function_name"], r["function_level"]) == (
+        "2080501",
+        "行政单位离退休",
+        "项",
+    )
+    assert (r["gov_economic_code"], r["dept_economic_code"], r["dept_economic_name"]) == (
+        "50299",
+        "30299",
+        "其他商品和服务支出",
+    )
     assert (r["total"], r["basic"], r["project"]) == ("1.63", "1.63", None)
 
 
@@ -181,10 +211,16 @@ def test_expenditure_wuhan_hierarchy():
 
 # --- 功能分类支出表 -------------------------------------------------------------------------------
 
+
 def test_functional_beijing_unit_column():
     r = one("110101-dongcheng", "general_budget_expenditure", function_code="2120101")
     assert (r["unit_code"], r["unit_name"]) == ("063001", "北京市东城区城市管理指挥中心")
-    assert (r["total"], r["basic"], r["personnel"], r["public_admin"]) == ("2494.85", "2494.85", "2289.50", "205.35")
+    assert (r["total"], r["basic"], r["personnel"], r["public_admin"]) == (
+        "2494.85",
+        "2494.85",
+        "2289.50",
+        "205.35",
+    )
     p = one("110101-dongcheng", "general_budget_expenditure", function_code="2120107")
     assert (p["project"], p["project_excl_capital"], p["basic"]) == ("1520.87", "1520.87", None)
 
@@ -196,7 +232,12 @@ def test_functional_short_rows_and_gaps():
 
 def test_functional_wuhan_classes():
     r = one("420107-qingshan", "general_budget_expenditure", function_code="201")
-    assert (r["row_type"], r["function_level"], r["personnel"], r["public_admin"]) == ("class", "类", "305.55", "28.80")
+    assert (r["row_type"], r["function_level"], r["personnel"], r["public_admin"]) == (
+        "class",
+        "类",
+        "305.55",
+        "28.80",
+    )
 
 
 def test_functional_empty_and_zero_tables():
@@ -210,10 +251,18 @@ def test_functional_empty_and_zero_tables():
 
 # --- 基本支出表 -----------------------------------------------------------------------------------
 
+
 def test_basic_beijing_and_wuhan():
     r = one("110101-dongcheng", "basic_expenditure", dept_economic_code="30101")
-    assert (r["gov_economic_code"], r["gov_economic_name"], r["total"]) == ("50101", "工资奖金津补贴", "557.49")
-    assert one("110000-beijing-zwfw", "basic_expenditure", dept_economic_code="3021101")["public_admin"] == "2.250000"
+    assert (r["gov_economic_code"], r["gov_economic_name"], r["total"]) == (
+        "50101",
+        "工资奖金津补贴",
+        "557.49",
+    )
+    assert (
+        one("110000-beijing-zwfw", "basic_expenditure", dept_economic_code="3021101")["public_admin"]
+        == "2.250000"
+    )
     cls = one("420107-qingshan", "basic_expenditure", dept_economic_code="301")
     assert (cls["row_type"], cls["gov_economic_code"], cls["total"]) == ("class", None, "425.47")
     assert one("420107-qingshan", "basic_expenditure", dept_economic_code="30101")["row_type"] == "item"
@@ -221,6 +270,7 @@ def test_basic_beijing_and_wuhan():
 
 
 # --- identities that fail when a column is mis-mapped ------------------------------------------
+
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_total_rows_add_up(slug):
@@ -257,6 +307,7 @@ def test_unnamed_amount_column_is_an_error():
 
 # --- every published number is kept ----------------------------------------------------------
 
+
 def _data_rows(table):
     if table.kind in summary.KINDS:
         return summary._split(table)[1]
@@ -268,10 +319,18 @@ def test_every_number_kept(slug):
     for table in tables(slug):
         out = KIND_MODULE[table.kind].extract(table)[table.kind]
         for row in _data_rows(table):
-            published = Counter(cells.to_wan(cells.amount(c), table.unit) for c in row.cells if cells.looks_like_amount(c))
+            published = Counter(
+                cells.to_wan(cells.amount(c), table.unit) for c in row.cells if cells.looks_like_amount(c)
+            )
             if not published:
                 continue
-            kept = Counter(v for r in out if r["source_line"] == row.line for k, v in r.items()
-                           if k not in ("source_line", "seq", "level", "parent_seq", "enumerator_level") and isinstance(v, str))
+            kept = Counter(
+                v
+                for r in out
+                if r["source_line"] == row.line
+                for k, v in r.items()
+                if k not in ("source_line", "seq", "level", "parent_seq", "enumerator_level")
+                and isinstance(v, str)
+            )
             missing = published - kept
             assert not missing, (slug, table.kind, row.line, missing)

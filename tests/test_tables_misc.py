@@ -43,6 +43,7 @@ def by_part(rows):
 
 # --- “三公”经费 ---
 
+
 def test_three_public_000_yuan_converted_exactly():
     rows = by_part(rows_of("110101-dongcheng", three_public, "three_public"))
     assert rows["total"]["amount"] == "0.924000"
@@ -65,8 +66,14 @@ def test_three_public_001_parts_in_the_right_columns():
 
 def test_three_public_004_order_differs():
     rows = rows_of("420107-qingshan", three_public, "three_public")
-    assert {r["part"] for r in rows} == {"total", "overseas", "reception", "vehicles", "vehicle_purchase",
-                                         "vehicle_operation"}
+    assert {r["part"] for r in rows} == {
+        "total",
+        "overseas",
+        "reception",
+        "vehicles",
+        "vehicle_purchase",
+        "vehicle_operation",
+    }
     assert all(r["amount"] == "0.00" for r in rows)
     table = tables_of("420107-qingshan", "three_public")[0]
     # 公务接待费 is the last column in 武汉's layout: a mis-mapped header would put it in column 2.
@@ -81,12 +88,16 @@ def test_three_public_beijing_totals(slug, total):
 
 # --- 政府采购 ---
 
-@pytest.mark.parametrize("slug,items,total", [
-    ("110101-dongcheng", {"C": "1361.04"}, "1361.04"),
-    ("110105-chaoyang", {"A": "4.560000", "B": "428.258372", "C": "1475.177272"}, "1907.995644"),
-    ("110102-xicheng", {"A": "21.480000"}, "21.480000"),
-    ("110000-beijing-zwfw", {"C": "3494.751282"}, "3494.751282"),
-])
+
+@pytest.mark.parametrize(
+    "slug,items,total",
+    [
+        ("110101-dongcheng", {"C": "1361.04"}, "1361.04"),
+        ("110105-chaoyang", {"A": "4.560000", "B": "428.258372", "C": "1475.177272"}, "1907.995644"),
+        ("110102-xicheng", {"A": "21.480000"}, "21.480000"),
+        ("110000-beijing-zwfw", {"C": "3494.751282"}, "3494.751282"),
+    ],
+)
 def test_procurement(slug, items, total):
     rows = rows_of(slug, procurement, "procurement")
     assert {r["category_code"]: r["amount"] for r in rows if r["row_type"] == "item"} == items
@@ -98,7 +109,10 @@ def test_procurement(slug, items, total):
 
 # --- 政府购买服务 ---
 
-@pytest.mark.parametrize("slug", ["110000-beijing-zwfw", "110101-dongcheng", "110105-chaoyang", "420107-qingshan"])
+
+@pytest.mark.parametrize(
+    "slug", ["110000-beijing-zwfw", "110101-dongcheng", "110105-chaoyang", "420107-qingshan"]
+)
 def test_services_empty(slug):
     assert rows_of(slug, services, "purchase_of_services") == []
 
@@ -111,6 +125,7 @@ def test_services_002_zero_total_kept():
 def test_services_wuhan_header_mapped():
     table = tables_of("420107-qingshan", "purchase_of_services")[0]
     from scripts.tables._columns import map_columns, vocab
+
     columns = map_columns(split_header(table)[0], vocab("services_columns")["columns"])
     assert columns["amount"] == 4 and columns["catalog_level1"] == 9 and columns["catalog_level3"] == 11
     assert columns["function"] == 7 and columns["dept_economic"] == 8
@@ -118,11 +133,17 @@ def test_services_wuhan_header_mapped():
 
 # --- 项目支出表 ---
 
+
 def test_projects_004_hierarchy():
     rows = rows_of("420107-qingshan", projects, "project_expenditure")
     assert [(r["level"], r["code"]) for r in rows] == [
-        ("total", None), ("department", "143"), ("unit", "143001"), ("project_category", "31"),
-        ("project", "42010726143T000000100"), ("project", "42010726143T000000101")]
+        ("total", None),
+        ("department", "143"),
+        ("unit", "143001"),
+        ("project_category", "31"),
+        ("project", "42010726143T000000100"),
+        ("project", "42010726143T000000101"),
+    ]
     project = rows[4]
     assert project["name"] == "网上群众工作部年度费用项目"
     assert project["unit_name"] == "武汉市青山区城市运行管理中心本级"
@@ -133,6 +154,7 @@ def test_projects_004_hierarchy():
 
 
 # --- 资产配置 ---
+
 
 def test_assets_004():
     rows = rows_of("420107-qingshan", assets, "asset_allocation")
@@ -153,6 +175,7 @@ def test_assets_004():
 
 # --- every table, every seed ---
 
+
 @pytest.mark.parametrize("path", DISCLOSURES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_every_number_kept_and_fields_match_schema(path, module):
@@ -170,5 +193,6 @@ def test_every_number_kept_and_fields_match_schema(path, module):
                 for text in row.cells:
                     if cells.looks_like_amount(text):
                         digits = cells.amount(text)
-                        assert digits in values or cells.to_wan(digits, table.unit) in values, \
+                        assert digits in values or cells.to_wan(digits, table.unit) in values, (
                             f"{path.stem}:{row.line}: {text!r} missing from {resource}"
+                        )

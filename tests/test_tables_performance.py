@@ -34,16 +34,36 @@ def extracted(slug: str, kind: str) -> dict[str, list[dict]]:
 
 # slug -> (number of projects, some codes, (code, indicator count), (code, total))
 GOLDEN = {
-    "110101-dongcheng": (12, ["11010122T000000402024", "11010122T000000402122", "11010125T000003374567"],
-                         ("11010125T000003374567", 18), ("11010122T000000402024", "1.40")),
-    "110105-chaoyang": (11, ["11010522T000000437074", "11010526T000003780041"],
-                        ("11010522T000000437074", 5), ("11010526T000003750168", "652.021072")),
-    "110102-xicheng": (5, ["11010222T000000414812", "11010226T000003852385"],
-                       ("11010226T000003831239", 4), ("11010222T000000414812", "1431.217495")),
-    "110000-beijing-zwfw": (6, ["11000021Y000000390843", "11000022Y000000444656"],
-                            ("11000021Y000000390843", 16), ("11000026T000003672775", "10.000000")),
-    "420107-qingshan": (2, ["42010726143T000000100", "42010726143T000000101"],
-                        ("42010726143T000000100", 8), ("42010726143T000000101", "83.8")),
+    "110101-dongcheng": (
+        12,
+        ["11010122T000000402024", "11010122T000000402122", "11010125T000003374567"],
+        ("11010125T000003374567", 18),
+        ("11010122T000000402024", "1.40"),
+    ),
+    "110105-chaoyang": (
+        11,
+        ["11010522T000000437074", "11010526T000003780041"],
+        ("11010522T000000437074", 5),
+        ("11010526T000003750168", "652.021072"),
+    ),
+    "110102-xicheng": (
+        5,
+        ["11010222T000000414812", "11010226T000003852385"],
+        ("11010226T000003831239", 4),
+        ("11010222T000000414812", "1431.217495"),
+    ),
+    "110000-beijing-zwfw": (
+        6,
+        ["11000021Y000000390843", "11000022Y000000444656"],
+        ("11000021Y000000390843", 16),
+        ("11000026T000003672775", "10.000000"),
+    ),
+    "420107-qingshan": (
+        2,
+        ["42010726143T000000100", "42010726143T000000101"],
+        ("42010726143T000000100", 8),
+        ("42010726143T000000101", "83.8"),
+    ),
 }
 
 
@@ -62,11 +82,17 @@ def test_projects_golden(slug):
 
 
 def test_split_codes_and_labels_repaired():
-    by_code = {p["project_code"]: p for p in extracted("110101-dongcheng", "performance_projects")["performance_projects"]}
+    by_code = {
+        p["project_code"]: p
+        for p in extracted("110101-dongcheng", "performance_projects")["performance_projects"]
+    }
     assert by_code["11010125T000003374567"]["project_name"] == "东城区城市管理指挥中心网格化信息系统运维项目"
     assert by_code["11010125T000003374567"]["unit_code"] == "063001"
     assert by_code["11010125T000003374567"]["unit_name"] == "北京市东城区城市管理指挥中心"
-    chaoyang = {p["project_code"]: p for p in extracted("110105-chaoyang", "performance_projects")["performance_projects"]}
+    chaoyang = {
+        p["project_code"]: p
+        for p in extracted("110105-chaoyang", "performance_projects")["performance_projects"]
+    }
     assert chaoyang["11010522T000000437074"]["project_name"] == "政府热线经费"
 
 
@@ -74,8 +100,15 @@ def test_columns_mapped_by_meaning():
     """Fails when amount or indicator columns are mis-mapped (e.g. fiscal funds read as the goal)."""
     out = extracted("110101-dongcheng", "performance_projects")
     first = out["performance_indicators"][0]
-    assert (first["level1"], first["level2"], first["level3"], first["operator"], first["value"], first["unit"],
-            first["direction"]) == ("成本指标", "经济成本指标", "项目经费", "≤", "1.399999", "万元", "反向指标")
+    assert (
+        first["level1"],
+        first["level2"],
+        first["level3"],
+        first["operator"],
+        first["value"],
+        first["unit"],
+        first["direction"],
+    ) == ("成本指标", "经济成本指标", "项目经费", "≤", "1.399999", "万元", "反向指标")
     p = out["performance_projects"][0]
     assert (p["total"], p["fiscal_funds"], p["other_funds"]) == ("1.40", "1.40", None)
     assert p["goal"].startswith("以习近平新时代")
@@ -84,15 +117,23 @@ def test_columns_mapped_by_meaning():
 def test_shifted_rows_read_by_content():
     out = extracted("110101-dongcheng", "performance_projects")
     by_code = {p["project_code"]: p for p in out["performance_projects"]}
-    glued = by_code["11010126T000003684508"]  # unit cell glued with a project-name tail, 其他资金 cell missing
+    glued = by_code[
+        "11010126T000003684508"
+    ]  # unit cell glued with a project-name tail, 其他资金 cell missing
     assert glued["unit_code"] == "063001" and glued["unit_name"] == "北京市东城区城市管理指挥中心"
     assert (glued["total"], glued["fiscal_funds"], glued["other_funds"]) == ("50", "50", None)
     assert glued["goal"].startswith("依据网络安全等级保护要求")
     rows = {i["source_line"]: i for i in out["performance_indicators"]}
     left = rows[405]  # line starting directly with 效益指标
     assert left["project_code"] == "11010122T000000402124"
-    assert (left["level1"], left["level3"], left["operator"], left["value"], left["unit"], left["direction"]) == (
-        "效益指标", "城市管理网格案件办理率", "=", "100", "%", "正向指标")
+    assert (
+        left["level1"],
+        left["level3"],
+        left["operator"],
+        left["value"],
+        left["unit"],
+        left["direction"],
+    ) == ("效益指标", "城市管理网格案件办理率", "=", "100", "%", "正向指标")
     # 朝阳: project row without the unit cell, level cells split by spaces
     cy = extracted("110105-chaoyang", "performance_projects")
     byc = {p["project_code"]: p for p in cy["performance_projects"]}
@@ -112,8 +153,11 @@ def test_html_paragraphs_become_text():
     goals = [p["goal"] for p in out["performance_projects"] if p["goal"]]
     assert not any("<" in g or ">" in g for g in goals)
     p = next(p for p in out["performance_projects"] if p["project_code"] == "11010223T000002005036")
-    assert p["goal"].startswith("完成西城区城市管理运行管理平台") and "\n完成西城区城市管理问题巡查上报" in p["goal"]
-    assert performance.text('<p>a</p><script>x()</script> <p>b</p>') == "a\nx()\nb"
+    assert (
+        p["goal"].startswith("完成西城区城市管理运行管理平台")
+        and "\n完成西城区城市管理问题巡查上报" in p["goal"]
+    )
+    assert performance.text("<p>a</p><script>x()</script> <p>b</p>") == "a\nx()\nb"
 
 
 def test_overall_beijing():
@@ -124,8 +168,15 @@ def test_overall_beijing():
     ind = out["performance_indicators"]
     assert len(ind) == 33
     first = ind[0]
-    assert (first["activity"], first["level1"], first["level2"], first["level3"], first["operator"], first["value"],
-            first["unit"]) == ("城市管理热线", "效益指标", "生态效益指标", "环保类案件办理准确率", ">", "98", "%")
+    assert (
+        first["activity"],
+        first["level1"],
+        first["level2"],
+        first["level3"],
+        first["operator"],
+        first["value"],
+        first["unit"],
+    ) == ("城市管理热线", "效益指标", "生态效益指标", "环保类案件办理准确率", ">", "98", "%")
     cy = extracted("110105-chaoyang", "performance_overall")["performance_indicators"]
     assert len(cy) == 18 and all(i["activity"] in ("正常运转", "人员经费") for i in cy)
     xc = extracted("110102-xicheng", "performance_overall")["performance_indicators"]
@@ -140,8 +191,16 @@ def test_overall_wuhan_and_history():
     assert not any("<p>" in (r["value"] or "") for r in rows)
     ind = {i["source_line"]: i for i in out["performance_indicators"]}
     sat = ind[399]
-    assert (sat["goal"], sat["target_type"], sat["operator"], sat["value"], sat["unit"], sat["value_last_year"],
-            sat["value_two_years_ago"], sat["basis"]) == ("年度目标1", "annual", "≥", "88", "%", "≥85%", "无", "工作实际")
+    assert (
+        sat["goal"],
+        sat["target_type"],
+        sat["operator"],
+        sat["value"],
+        sat["unit"],
+        sat["value_last_year"],
+        sat["value_two_years_ago"],
+        sat["basis"],
+    ) == ("年度目标1", "annual", "≥", "88", "%", "≥85%", "无", "工作实际")
     assert ind[383]["level1"] == "产出指标" and ind[383]["level2"] == "质量指标"  # carried down
 
 
@@ -149,11 +208,20 @@ def test_wuhan_project_form():
     out = extracted("420107-qingshan", "performance_projects")
     p = out["performance_projects"][0]
     assert (p["project_code"], p["total"], p["annual_budget"], p["start_year"]) == (
-        "42010726143T000000100", "333.2", "333.2", "2026")
+        "42010726143T000000100",
+        "333.2",
+        "333.2",
+        "2026",
+    )
     lines = out["performance_project_lines"]
-    assert any(l["section"] == "项目采购" and l["item"] == "碎纸机" and l["quantity"] == "3" and l["amount"] == "0.3"
-               for l in lines)
-    assert any(l["section"] == "支出明细测算" and l["economic_class"] == "劳务费" and l["amount"] == "195" for l in lines)
+    assert any(
+        x["section"] == "项目采购" and x["item"] == "碎纸机" and x["quantity"] == "3" and x["amount"] == "0.3"
+        for x in lines
+    )
+    assert any(
+        x["section"] == "支出明细测算" and x["economic_class"] == "劳务费" and x["amount"] == "195"
+        for x in lines
+    )
 
 
 def _values(rows: list[dict]) -> set[str]:
@@ -179,7 +247,9 @@ def test_schemas_cover_rows():
     for slug in SLUGS:
         for kind in performance.KINDS:
             for name, rows in extracted(slug, kind).items():
-                schema = json.loads((ROOT / "scripts" / "schemas" / f"{performance.SCHEMAS[name]}.json").read_text("utf-8"))
+                schema = json.loads(
+                    (ROOT / "scripts" / "schemas" / f"{performance.SCHEMAS[name]}.json").read_text("utf-8")
+                )
                 names = [f if isinstance(f, str) else f["name"] for f in schema["fields"]]
                 assert all(isinstance(f, dict) or f in fields for f in schema["fields"])
                 for r in rows:
@@ -187,8 +257,30 @@ def test_schemas_cover_rows():
 
 
 def test_unreadable_project_line_raises():
-    table = RawTable(kind="performance_projects", number="预算12表", title="项目支出绩效表", title_line=1,
-                     rows=[Row(2, ["单位名称", "项目名称", "项目总额", "", "", "绩效目标", "一级指标"]),
-                           Row(3, ["063001-某单位", "没有编码的项目", "1.00", "1.00", "", "目标", "产出指标", "数量指标", "x", "=", "1"])])
+    table = RawTable(
+        kind="performance_projects",
+        number="预算12表",
+        title="项目支出绩效表",
+        title_line=1,
+        rows=[
+            Row(2, ["单位名称", "项目名称", "项目总额", "", "", "绩效目标", "一级指标"]),
+            Row(
+                3,
+                [
+                    "063001-某单位",
+                    "没有编码的项目",
+                    "1.00",
+                    "1.00",
+                    "",
+                    "目标",
+                    "产出指标",
+                    "数量指标",
+                    "x",
+                    "=",
+                    "1",
+                ],
+            ),
+        ],
+    )
     with pytest.raises(cells.CellError):
         performance.extract(table)

@@ -64,9 +64,12 @@ def split_header(table: RawTable) -> tuple[list[Row], list[Row]]:
     for row in header:
         for text in row.cells:
             if _NUMBERISH.fullmatch(text):
-                raise CellError(f"cell {text!r} looks like a damaged number", line=row.line,
-                                expected="an amount such as 1,361.04 (or a header word)",
-                                hint="check this cell in the source; amounts may not contain more than one point")
+                raise CellError(
+                    f"cell {text!r} looks like a damaged number",
+                    line=row.line,
+                    expected="an amount such as 1,361.04 (or a header word)",
+                    hint="check this cell in the source; amounts may not contain more than one point",
+                )
     return header, data
 
 
@@ -95,9 +98,11 @@ def map_columns(header: list[Row], rules: list[dict]) -> dict[str, int]:
     for index, parts in enumerate(combine(header)):
         words = "".join(parts)
         for rule in rules:
-            if (any(w in words for w in rule.get("any", [""]))
-                    and all(w in words for w in rule.get("all", []))
-                    and not any(w in words for w in rule.get("none", []))):
+            if (
+                any(w in words for w in rule.get("any", [""]))
+                and all(w in words for w in rule.get("all", []))
+                and not any(w in words for w in rule.get("none", []))
+            ):
                 found.setdefault(rule["field"], index)
                 break
     return found

@@ -49,12 +49,18 @@ def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, 
     if code is not None:
         code = code.replace(" ", "")
         if not code.isdigit():  # e.g. a procurement row `C-服务` inside this table: the schema wants digits
-            raise CellError(f"code {code!r} is not digits", line=row.line, expected="a numeric code such as 2010350",
-                            hint="check that the code column lines up with the header")
+            raise CellError(
+                f"code {code!r} is not digits",
+                line=row.line,
+                expected="a numeric code such as 2010350",
+                hint="check that the code column lines up with the header",
+            )
     return code, text or None
 
 
-def amounts(row: Row, fields: dict[str, int], names: tuple[str, ...], table: RawTable) -> dict[str, str | None]:
+def amounts(
+    row: Row, fields: dict[str, int], names: tuple[str, ...], table: RawTable
+) -> dict[str, str | None]:
     return {n: to_wan(amount(_columns.cell(row, fields.get(n)), row.line), table.unit) for n in names}
 
 

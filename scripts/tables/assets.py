@@ -17,17 +17,24 @@ SCHEMAS = {"asset_allocation": "asset_allocation"}
 LABELS = ("project_name", "function", "asset_class", "asset_name")
 AMOUNTS = ("unit_price", "amount", "approved_unit_price", "approved_amount")
 COUNTS = ("quantity", "establishment_count", "requested_quantity", "approved_quantity")
-CODED = {"function": ("function_code", "function_name"), "asset_class": ("asset_class_code", "asset_class_name"),
-         "asset_category": ("asset_category_code", "asset_category_name"),
-         "dept_economic": ("dept_economic_code", "dept_economic_name")}
+CODED = {
+    "function": ("function_code", "function_name"),
+    "asset_class": ("asset_class_code", "asset_class_name"),
+    "asset_category": ("asset_category_code", "asset_category_name"),
+    "dept_economic": ("dept_economic_code", "dept_economic_name"),
+}
 
 
 def extract(table: RawTable) -> dict[str, list[dict]]:
     header, data = split_header(table)
     columns = map_columns(header, vocab("asset_allocation_columns")["columns"])
     if data and "amount" not in columns:
-        raise CellError("the asset table has no 金额 column", line=table.title_line,
-                        expected="a header naming 总金额", hint="extend vocab/asset_allocation_columns.json")
+        raise CellError(
+            "the asset table has no 金额 column",
+            line=table.title_line,
+            expected="a header naming 总金额",
+            hint="extend vocab/asset_allocation_columns.json",
+        )
     rows: list[dict] = []
     for row in data:
         labelled = any(cell(row, columns.get(f)) for f in LABELS)

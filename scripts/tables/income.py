@@ -13,8 +13,11 @@ from . import _columns, _financial
 
 KINDS = ("income_summary",)
 SCHEMAS = {"income_summary": "income"}
-AMOUNTS = tuple(r["field"] for r in _columns.vocab("financial_columns")["income"]
-                if r["field"] not in ("unit_code", "unit_name"))
+AMOUNTS = tuple(
+    r["field"]
+    for r in _columns.vocab("financial_columns")["income"]
+    if r["field"] not in ("unit_code", "unit_name")
+)
 
 
 def extract(table: RawTable) -> dict[str, list[dict]]:
@@ -29,8 +32,12 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
                 if _financial.is_total_label(code):
                     code, name = None, name or "合计"
                 else:
-                    raise CellError(f"unit code {code!r} is not digits", line=row.line,
-                                    expected="a unit code such as 063001", hint="check the columns of this row")
+                    raise CellError(
+                        f"unit code {code!r} is not digits",
+                        line=row.line,
+                        expected="a unit code such as 063001",
+                        hint="check the columns of this row",
+                    )
         record = {"unit_code": code, "unit_name": name, "row_type": "total" if code is None else "item"}
         out.append(_financial.finish(record, row, fields, AMOUNTS, table))
     codes = [r["unit_code"] for r in out if r["unit_code"]]

@@ -35,13 +35,17 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 
 @cache
 def vocab() -> dict:
-    return json.loads((Path(__file__).resolve().parent.parent / "vocab" / "performance.json").read_text("utf-8"))
+    return json.loads(
+        (Path(__file__).resolve().parent.parent / "vocab" / "performance.json").read_text("utf-8")
+    )
 
 
 @cache
 def _field_names(schema: str) -> tuple[str, ...]:
     """Field names in schema order, so every row carries every field (both layouts)."""
-    doc = json.loads((Path(__file__).resolve().parent.parent / "schemas" / f"{schema}.json").read_text("utf-8"))
+    doc = json.loads(
+        (Path(__file__).resolve().parent.parent / "schemas" / f"{schema}.json").read_text("utf-8")
+    )
     return tuple(f if isinstance(f, str) else f["name"] for f in doc["fields"])
 
 
@@ -89,12 +93,12 @@ def split_levels(glued: str) -> tuple[str | None, str | None, str]:
     level1 = next((w for w in vocab()["level1"] if rest.startswith(w)), None)
     if level1 is None:
         return None, None, rest
-    rest = rest[len(level1):]
+    rest = rest[len(level1) :]
     level2 = next((w for w in sorted(vocab()["level2"], key=len, reverse=True) if rest.startswith(w)), None)
     if level2 is None and "指标" in rest[:12]:
         level2 = rest[: rest.index("指标") + 2]
     if level2:
-        rest = rest[len(level2):]
+        rest = rest[len(level2) :]
     return level1, level2, rest
 
 
@@ -109,8 +113,24 @@ def split_value(value: str | None) -> tuple[str | None, str | None, str | None]:
 
 
 def _indicator(**fields) -> dict:
-    keys = ("source_line", "project_code", "activity", "goal", "target_type", "seq", "level1", "level2", "level3",
-            "operator", "value", "unit", "direction", "basis", "value_last_year", "value_two_years_ago")
+    keys = (
+        "source_line",
+        "project_code",
+        "activity",
+        "goal",
+        "target_type",
+        "seq",
+        "level1",
+        "level2",
+        "level3",
+        "operator",
+        "value",
+        "unit",
+        "direction",
+        "basis",
+        "value_last_year",
+        "value_two_years_ago",
+    )
     return {k: fields.get(k) for k in keys}
 
 
@@ -125,12 +145,12 @@ def _project_cell(pre: list[str]) -> int | None:
 
 def _unglue_unit(name: str, project_name: str, known: set[str]) -> str:
     """`北京市…指挥中心支撑安全运维服务` -> `北京市…指挥中心` when the tail belongs to the project name."""
-    prefixes = [k for k in known if k != name and name.startswith(k) and name[len(k):] in project_name]
+    prefixes = [k for k in known if k != name and name.startswith(k) and name[len(k) :] in project_name]
     if prefixes:
         return min(prefixes, key=len)
     for end in sorted(vocab()["unit_name_endings"], key=len, reverse=True):
         idx = name.rfind(end)
-        if idx > 0 and name[idx + len(end):] and name[idx + len(end):] in project_name:
+        if idx > 0 and name[idx + len(end) :] and name[idx + len(end) :] in project_name:
             return name[: idx + len(end)]
     return name
 
@@ -138,7 +158,11 @@ def _unglue_unit(name: str, project_name: str, known: set[str]) -> str:
 def _beijing_projects(table: RawTable) -> dict[str, list[dict]]:
     projects: list[dict] = []
     indicators: list[dict] = []
-    annual = any(w in "".join(table.rows[0].cells) for w in vocab()["annual_header_words"]) if table.rows else False
+    annual = (
+        any(w in "".join(table.rows[0].cells) for w in vocab()["annual_header_words"])
+        if table.rows
+        else False
+    )
     current: dict | None = None
     seq = 0
     for row in table.rows:
@@ -149,46 +173,77 @@ def _beijing_projects(table: RawTable) -> dict[str, list[dict]]:
         if any(c.strip() for c in pre):
             p = _project_cell(pre)
             if p is None:
-                raise CellError("project line without a project code", line=row.line,
-                                expected="a cell like 11010122T000000402024-项目名称",
-                                hint="add the layout to vocab/performance.json if this is a new one")
+                raise CellError(
+                    "project line without a project code",
+                    line=row.line,
+                    expected="a cell like 11010122T000000402024-项目名称",
+                    hint="add the layout to vocab/performance.json if this is a new one",
+                )
             code, name = cells.code_name(pre[p])
             unit_cells = [c for c in pre[:p] if c.strip()]
             unit_code, unit_name = cells.code_name(unit_cells[0]) if unit_cells else (None, None)
-            rest = pre[p + 1:]
-            goal_idx = max((i for i, c in enumerate(rest) if c.strip() and not cells.looks_like_amount(c)), default=None)
+            rest = pre[p + 1 :]
+            goal_idx = max(
+                (i for i, c in enumerate(rest) if c.strip() and not cells.looks_like_amount(c)), default=None
+            )
             slots = rest[:goal_idx] if goal_idx is not None else rest
             if len(slots) > 3 and any(c.strip() for c in slots[3:]):
-                raise CellError("more than three amounts before the goal", line=row.line,
-                                expected="项目总额, 财政资金, 其他资金")
+                raise CellError(
+                    "more than three amounts before the goal",
+                    line=row.line,
+                    expected="项目总额, 财政资金, 其他资金",
+                )
             slots = (slots + ["", "", ""])[:3]
             amounts = [cells.amount(c, row.line) for c in slots]
             current = {
-                "source_line": row.line, "unit_code": unit_code, "unit_name": unit_name or None,
-                "project_code": code, "project_name": name, "total": amounts[0], "fiscal_funds": amounts[1],
-                "other_funds": amounts[2], "goal": text(rest[goal_idx]) if goal_idx is not None else None,
+                "source_line": row.line,
+                "unit_code": unit_code,
+                "unit_name": unit_name or None,
+                "project_code": code,
+                "project_name": name,
+                "total": amounts[0],
+                "fiscal_funds": amounts[1],
+                "other_funds": amounts[2],
+                "goal": text(rest[goal_idx]) if goal_idx is not None else None,
             }
             projects.append(current)
             seq = 0
         if anchor == len(row.cells):
             continue
         if current is None:
-            raise CellError("indicator line before any project", line=row.line, expected="a project line first")
+            raise CellError(
+                "indicator line before any project", line=row.line, expected="a project line first"
+            )
         rest = [c.strip() for c in row.cells[anchor:]] + [""] * 8
         op, value = cells.label(rest[3]) or None, rest[4]
         if op and not _is_operator(op):
-            raise CellError(f"{op!r} is not an indicator operator", line=row.line,
-                            expected=" / ".join(vocab()["operators"]))
-        embedded_op, digits, embedded_unit = split_value(value) if not op else (None, num_or_text(value), None)
+            raise CellError(
+                f"{op!r} is not an indicator operator",
+                line=row.line,
+                expected=" / ".join(vocab()["operators"]),
+            )
+        embedded_op, digits, embedded_unit = (
+            split_value(value) if not op else (None, num_or_text(value), None)
+        )
         tail = [c for c in rest[5:] if c]
         direction = next((cells.label(c) for c in tail if _squash(c) in vocab()["directions"]), None)
         units = [c for c in rest[5:6] if c and _squash(c) not in vocab()["directions"]]
         seq += 1
-        indicators.append(_indicator(
-            source_line=row.line, project_code=current["project_code"], target_type="annual" if annual else None,
-            seq=seq, level1=cells.label(rest[0]), level2=cells.label(rest[1]) or None, level3=text(rest[2]),
-            operator=op or embedded_op, value=digits, unit=cells.label(units[0]) if units else embedded_unit,
-            direction=direction))
+        indicators.append(
+            _indicator(
+                source_line=row.line,
+                project_code=current["project_code"],
+                target_type="annual" if annual else None,
+                seq=seq,
+                level1=cells.label(rest[0]),
+                level2=cells.label(rest[1]) or None,
+                level3=text(rest[2]),
+                operator=op or embedded_op,
+                value=digits,
+                unit=cells.label(units[0]) if units else embedded_unit,
+                direction=direction,
+            )
+        )
     if projects:
         known = {p["unit_name"] for p in projects if p["unit_name"]}
         for p in projects:
@@ -217,8 +272,11 @@ def _beijing_overall(table: RawTable) -> dict[str, list[dict]]:
         if in_indicators:
             o = next((i for i, c in enumerate(row.cells) if _is_operator(c)), None)
             if o is None:
-                raise CellError("indicator line without an operator", line=row.line,
-                                expected=" / ".join(vocab()["operators"]))
+                raise CellError(
+                    "indicator line without an operator",
+                    line=row.line,
+                    expected=" / ".join(vocab()["operators"]),
+                )
             before = [(i, c) for i, c in filled if i < o]
             if not before:
                 raise CellError("indicator line without an indicator name", line=row.line)
@@ -229,34 +287,66 @@ def _beijing_overall(table: RawTable) -> dict[str, list[dict]]:
             after = [c for i, c in filled if i > o + 1]
             level1, level2, level3 = split_levels(name_cell)
             seq += 1
-            indicators.append(_indicator(
-                source_line=row.line, activity=activity, target_type="annual", seq=seq, level1=level1, level2=level2,
-                level3=level3, operator=cells.label(row.cells[o]), value=num_or_text(_cell(row, o + 1)),
-                unit=cells.label(after[0]) if after else None))
+            indicators.append(
+                _indicator(
+                    source_line=row.line,
+                    activity=activity,
+                    target_type="annual",
+                    seq=seq,
+                    level1=level1,
+                    level2=level2,
+                    level3=level3,
+                    operator=cells.label(row.cells[o]),
+                    value=num_or_text(_cell(row, o + 1)),
+                    unit=cells.label(after[0]) if after else None,
+                )
+            )
             continue
         head = words[0]
         amounts = [(i, c) for i, c in filled if cells.looks_like_amount(c)]
         if amounts and len(amounts) == len(filled):
             for i, c in amounts:
                 group, measure = _column_label(header, i)
-                overall.append(_overall(row.line, section="总体资金情况", item=group, measure=measure, year=year,
-                                        amount=cells.amount(c, row.line)))
+                overall.append(
+                    _overall(
+                        row.line,
+                        section="总体资金情况",
+                        item=group,
+                        measure=measure,
+                        year=year,
+                        amount=cells.amount(c, row.line),
+                    )
+                )
             continue
         if head in fv["kv"]:
-            overall.append(_overall(row.line, section="基本信息", item=cells.label(filled[0][1]),
-                                    value=num_or_text(filled[-1][1]) if len(filled) > 1 else None))
+            overall.append(
+                _overall(
+                    row.line,
+                    section="基本信息",
+                    item=cells.label(filled[0][1]),
+                    value=num_or_text(filled[-1][1]) if len(filled) > 1 else None,
+                )
+            )
             continue
-        if any(w in fv["money"] for w in words[:1]) or (header and not any(len(w) > 40 for w in words)
-                                                       and not any(w in fv["text"] + fv["overall_goal"] for w in words)):
+        if any(w in fv["money"] for w in words[:1]) or (
+            header
+            and not any(len(w) > 40 for w in words)
+            and not any(w in fv["text"] + fv["overall_goal"] for w in words)
+        ):
             header.append(row.cells)
             continue
         if any(w in fv["text"] + fv["overall_goal"] for w in words):
             labels = [w for w in words if w in fv["text"] + fv["overall_goal"]]
             body = [c for i, c in filled if _squash(c) not in fv["text"] + fv["overall_goal"]]
-            overall.append(_overall(row.line, section=labels[-1], value=text("\n".join(body)) if body else None))
+            overall.append(
+                _overall(row.line, section=labels[-1], value=text("\n".join(body)) if body else None)
+            )
             continue
-        raise CellError("line of the 整体支出绩效目标表 not understood", line=row.line,
-                        hint="add its first-cell label to overall_form in vocab/performance.json")
+        raise CellError(
+            "line of the 整体支出绩效目标表 not understood",
+            line=row.line,
+            hint="add its first-cell label to overall_form in vocab/performance.json",
+        )
     return {"performance_overall": overall, "performance_indicators": indicators}
 
 
@@ -278,7 +368,7 @@ def _column_label(header: list[list[str]], col: int) -> tuple[str | None, str | 
                 break
         if found and (len(labels) == 0 or found != labels[-1]):
             labels.append(found)
-    labels = [l for l in labels if l]
+    labels = [x for x in labels if x]
     if not labels:
         return None, None
     return labels[0], labels[-1] if len(labels) > 1 else None
@@ -298,8 +388,15 @@ def _title_year(table: RawTable) -> str | None:
 def _is_form(table: RawTable) -> bool:
     keys = vocab()["project_form"]["keys"]
     firsts = {_squash(r.cells[0]) for r in table.rows if r.cells}
-    return "项目主管部门" in firsts or "部门总体资金情况" in firsts or ("项目编码" in {
-        _squash(c) for r in table.rows for c in r.cells} and "项目总预算" in firsts and bool(keys))
+    return (
+        "项目主管部门" in firsts
+        or "部门总体资金情况" in firsts
+        or (
+            "项目编码" in {_squash(c) for r in table.rows for c in r.cells}
+            and "项目总预算" in firsts
+            and bool(keys)
+        )
+    )
 
 
 def _form_indicator_columns(header_rows: list[list[str]]) -> dict:
@@ -323,7 +420,8 @@ def _form_indicator(row: Row, pos: dict, state: dict, **base) -> dict:
     missing = [k for k in ("level1", "level2", "level3") if k not in pos]
     if missing:  # damaged or reordered header: say so instead of failing on a missing column
         raise DisclosureError(
-            "performance sheet has indicator rows but no 一级/二级/三级指标 header columns", line=row.line,
+            "performance sheet has indicator rows but no 一级/二级/三级指标 header columns",
+            line=row.line,
             expected="a header row naming 一级指标, 二级指标 and 三级指标 before the indicator rows",
         )
     c = row.cells + [""] * 12
@@ -332,16 +430,30 @@ def _form_indicator(row: Row, pos: dict, state: dict, **base) -> dict:
             state[key] = cells.label(c[pos[key]])
             if key == "level1":
                 state["level2"] = None
-    after = [x for x in c[pos["level3"] + 1:]]
+    after = [x for x in c[pos["level3"] + 1 :]]
     n_years = len(pos["years"])
     # Published order: [近两年 values…], 当年 value, 依据 (the header cells of this block are not aligned)
-    hist, current, basis = after[:n_years], after[n_years] if n_years else after[0], after[n_years + 1] if n_years else after[1]
+    hist, current, basis = (
+        after[:n_years],
+        after[n_years] if n_years else after[0],
+        after[n_years + 1] if n_years else after[1],
+    )
     op, value, unit = split_value(current)
     state["seq"] = state.get("seq", 0) + 1
-    return _indicator(source_line=row.line, seq=state["seq"], level1=state.get("level1"), level2=state.get("level2"),
-                      level3=text(c[pos["level3"]]), operator=op, value=value, unit=unit,
-                      basis=text(basis), value_last_year=text(hist[0]) if hist else None,
-                      value_two_years_ago=text(hist[1]) if len(hist) > 1 else None, **base)
+    return _indicator(
+        source_line=row.line,
+        seq=state["seq"],
+        level1=state.get("level1"),
+        level2=state.get("level2"),
+        level3=text(c[pos["level3"]]),
+        operator=op,
+        value=value,
+        unit=unit,
+        basis=text(basis),
+        value_last_year=text(hist[0]) if hist else None,
+        value_two_years_ago=text(hist[1]) if len(hist) > 1 else None,
+        **base,
+    )
 
 
 def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
@@ -371,15 +483,20 @@ def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
                 section, state = None, {}
             if current is None:
                 raise CellError("project form line before 项目名称", line=row.line)
-            for k, (i, c) in enumerate(filled):
+            for k, (_i, c) in enumerate(filled):
                 w = _squash(c)
                 if w in keys and k + 1 < len(filled) and _squash(filled[k + 1][1]) not in keys:
                     field = keys[w]
                     raw = filled[k + 1][1]
-                    current[field] = (cells.amount(raw, row.line) if field in fv["amount_keys"]
-                                      else cells.code_name(raw)[0] or cells.label(raw) if field == "project_code"
-                                      else num_or_text(raw) if field in ("start_year", "end_year", "postcode")
-                                      else text(raw))
+                    current[field] = (
+                        cells.amount(raw, row.line)
+                        if field in fv["amount_keys"]
+                        else cells.code_name(raw)[0] or cells.label(raw)
+                        if field == "project_code"
+                        else num_or_text(raw)
+                        if field in ("start_year", "end_year", "postcode")
+                        else text(raw)
+                    )
             continue
         if sec is not None:
             section = sec
@@ -392,13 +509,18 @@ def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
         if current is None:
             raise CellError("project form line before 项目名称", line=row.line)
         if section in ("long_term", "annual"):
-            if "一级指标" in words or (ind_header and all(w in vocab()["header_words"] or _YEAR.search(w) for w in words)):
+            if "一级指标" in words or (
+                ind_header and all(w in vocab()["header_words"] or _YEAR.search(w) for w in words)
+            ):
                 ind_header.append(row.cells)
                 pos = _form_indicator_columns(ind_header)
                 state = {"seq": state.get("seq", 0)}
                 continue
-            indicators.append(_form_indicator(row, pos, state, project_code=current.get("project_code"),
-                                              goal=None, target_type=section))
+            indicators.append(
+                _form_indicator(
+                    row, pos, state, project_code=current.get("project_code"), goal=None, target_type=section
+                )
+            )
             continue
         if section == "绩效总目标":
             if words[0] in fv["goal_names"]:
@@ -406,11 +528,23 @@ def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
             continue
         if section in ("资金来源", "支出明细测算", "项目采购"):
             if all(w in fv["line_columns"] or w == "名称" for w in words):
-                columns = {i: fv["line_columns"][_squash(c)] for i, c in filled if _squash(c) in fv["line_columns"]}
+                columns = {
+                    i: fv["line_columns"][_squash(c)] for i, c in filled if _squash(c) in fv["line_columns"]
+                }
                 continue
-            out = {"source_line": row.line, "project_code": current.get("project_code"), "section": section,
-                   "row_type": "item", "item": None, "description": None, "economic_class": None, "quantity": None,
-                   "amount": None, "basis": None, "note": None}
+            out = {
+                "source_line": row.line,
+                "project_code": current.get("project_code"),
+                "section": section,
+                "row_type": "item",
+                "item": None,
+                "description": None,
+                "economic_class": None,
+                "quantity": None,
+                "amount": None,
+                "basis": None,
+                "note": None,
+            }
             for i, c in filled:
                 field = columns.get(i) or _nearest(columns, i)
                 if field in ("amount", "quantity"):
@@ -421,15 +555,21 @@ def _wuhan_projects(table: RawTable) -> dict[str, list[dict]]:
                 out["row_type"] = "total"
             lines.append(out)
             continue
-        raise CellError("line of the project form not understood", line=row.line,
-                        hint="add its label to project_form in vocab/performance.json")
+        raise CellError(
+            "line of the project form not understood",
+            line=row.line,
+            hint="add its label to project_form in vocab/performance.json",
+        )
     for p in projects:
         p.setdefault("project_code", None)
         p.setdefault("project_name", None)
         for name in ("total", "annual_budget"):
             p.setdefault(name, None)
-    return {"performance_projects": projects, "performance_indicators": indicators,
-            "performance_project_lines": lines}
+    return {
+        "performance_projects": projects,
+        "performance_indicators": indicators,
+        "performance_project_lines": lines,
+    }
 
 
 def _nearest(columns: dict[int, str], i: int) -> str:
@@ -462,8 +602,14 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
         head = _squash(row.cells[0])
         if head in fv["kv"]:
             for k in range(0, len(filled) - 1, 2):
-                overall.append(_overall(row.line, section="基本信息", item=cells.label(filled[k][1]),
-                                        value=num_or_text(filled[k + 1][1])))
+                overall.append(
+                    _overall(
+                        row.line,
+                        section="基本信息",
+                        item=cells.label(filled[k][1]),
+                        value=num_or_text(filled[k + 1][1]),
+                    )
+                )
             continue
         if head in fv["money"] or head in fv["grid"]:
             block, header, group = ("money" if head in fv["money"] else "grid"), [row.cells[1:]], None
@@ -478,8 +624,11 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
             continue
         if goal_key.match(head):
             goal = head.rstrip(":：")
-            overall.append(_overall(row.line, section="绩效目标", item=goal,
-                                    value=text("\n".join(c for _, c in filled[1:]))))
+            overall.append(
+                _overall(
+                    row.line, section="绩效目标", item=goal, value=text("\n".join(c for _, c in filled[1:]))
+                )
+            )
             block = None
             continue
         if any(w in head for w in fv["indicators"]):
@@ -491,8 +640,12 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
                 ind_header.append(row.cells)
                 pos = _form_indicator_columns(ind_header)
                 continue
-            target = next((v for k, v in vocab()["target_types"].items() if goal and goal.startswith(k)), None)
-            indicators.append(_form_indicator(row, pos, state, project_code=None, goal=goal, target_type=target))
+            target = next(
+                (v for k, v in vocab()["target_types"].items() if goal and goal.startswith(k)), None
+            )
+            indicators.append(
+                _form_indicator(row, pos, state, project_code=None, goal=goal, target_type=target)
+            )
             continue
         if block in ("money", "grid"):
             if not any(cells.looks_like_amount(c) for _, c in filled):
@@ -508,19 +661,36 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
                     g, measure = _column_label(header, i - 1)
                     m_year = _YEAR.search(measure or "")
                     share = "占比" in (measure or g or "")  # a share is not an amount in 万元
-                    overall.append(_overall(row.line, section="总体资金情况", group=group, item=item,
-                                            measure=g if m_year else (measure or g),
-                                            year=m_year.group(1) if m_year else year,
-                                            amount=cells.amount(c, row.line) if cells.looks_like_amount(c) and not share else None,
-                                            value=None if cells.looks_like_amount(c) and not share else num_or_text(c)))
+                    overall.append(
+                        _overall(
+                            row.line,
+                            section="总体资金情况",
+                            group=group,
+                            item=item,
+                            measure=g if m_year else (measure or g),
+                            year=m_year.group(1) if m_year else year,
+                            amount=cells.amount(c, row.line)
+                            if cells.looks_like_amount(c) and not share
+                            else None,
+                            value=None if cells.looks_like_amount(c) and not share else num_or_text(c),
+                        )
+                    )
             else:
                 item = cells.label(cols[0][1])
                 for i, c in cols[1:]:
                     _, measure = _column_label([header[0]], i - 1)
                     measure = measure or _column_label([header[0]], i - 1)[0]
-                    overall.append(_overall(row.line, section="项目支出情况", item=item, measure=measure, year=year,
-                                            amount=cells.amount(c, row.line) if cells.looks_like_amount(c) else None,
-                                            value=None if cells.looks_like_amount(c) else text(c)))
+                    overall.append(
+                        _overall(
+                            row.line,
+                            section="项目支出情况",
+                            item=item,
+                            measure=measure,
+                            year=year,
+                            amount=cells.amount(c, row.line) if cells.looks_like_amount(c) else None,
+                            value=None if cells.looks_like_amount(c) else text(c),
+                        )
+                    )
             continue
         if block == "goal_text":
             for i, c in filled:
@@ -533,11 +703,16 @@ def _wuhan_overall(table: RawTable) -> dict[str, list[dict]]:
                 if label in goal_texts:
                     goal_texts[label]["value"] += text(c) or ""
                 else:
-                    goal_texts[label] = _overall(row.line, section="整体绩效总目标", item=label, value=text(c))
+                    goal_texts[label] = _overall(
+                        row.line, section="整体绩效总目标", item=label, value=text(c)
+                    )
                     overall.append(goal_texts[label])
             continue
-        raise CellError("line of the 整体支出绩效目标表 not understood", line=row.line,
-                        hint="add its first-cell label to overall_form in vocab/performance.json")
+        raise CellError(
+            "line of the 整体支出绩效目标表 not understood",
+            line=row.line,
+            hint="add its first-cell label to overall_form in vocab/performance.json",
+        )
     return {"performance_overall": overall, "performance_indicators": indicators}
 
 

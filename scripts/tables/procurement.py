@@ -18,8 +18,12 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     names = spec["categories"]
     codes = {v: k for k, v in names.items()}
     if data and "amount" not in columns:
-        raise CellError("the procurement table has no amount column", line=table.title_line,
-                        expected="a header naming 金额", hint="extend vocab/procurement_columns.json")
+        raise CellError(
+            "the procurement table has no amount column",
+            line=table.title_line,
+            expected="a header naming 金额",
+            hint="extend vocab/procurement_columns.json",
+        )
     rows: list[dict] = []
     for row in data:
         raw = cell(row, columns.get("category", 0))
@@ -31,17 +35,23 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             if code is None and name in codes:  # a category published by name only
                 code = codes[name]
             if code is not None and code not in names:
-                raise CellError(f"unknown procurement category {raw!r}", line=row.line,
-                                expected="A-货物, B-工程 or C-服务", hint="extend vocab/procurement_columns.json")
+                raise CellError(
+                    f"unknown procurement category {raw!r}",
+                    line=row.line,
+                    expected="A-货物, B-工程 or C-服务",
+                    hint="extend vocab/procurement_columns.json",
+                )
         digits = amount(cell(row, columns["amount"]), row.line)
-        rows.append({
-            "row_type": row_type,
-            "category_code": code,
-            "category_name": name or (names.get(code) if code else None),
-            "amount": to_wan(digits, table.unit),
-            "unit_original": table.unit,
-            "source_line": row.line,
-        })
+        rows.append(
+            {
+                "row_type": row_type,
+                "category_code": code,
+                "category_name": name or (names.get(code) if code else None),
+                "amount": to_wan(digits, table.unit),
+                "unit_original": table.unit,
+                "source_line": row.line,
+            }
+        )
     if all(r["amount"] is None for r in rows):
         return {"procurement": []}
     return {"procurement": rows}

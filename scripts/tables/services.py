@@ -23,26 +23,28 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
         function_code, function_name = code_name(cell(row, columns.get("function")))
         econ_code, econ_name = code_name(cell(row, columns.get("dept_economic")))
         digits = amount(cell(row, columns.get("amount")), row.line)
-        rows.append({
-            "row_type": "total" if first_text(row.cells) in TOTAL_LABELS else "item",
-            "catalog_level1": text(row, columns.get("catalog_level1")),
-            "catalog_level2": text(row, columns.get("catalog_level2")),
-            "catalog_level3": text(row, columns.get("catalog_level3")),
-            "service_area": text(row, columns.get("service_area")),
-            "project_name": text(row, columns.get("project_name")),
-            "service_content": text(row, columns.get("service_content")),
-            "includes_procurement": text(row, columns.get("includes_procurement")),
-            "quantity": amount(cell(row, columns.get("quantity")), row.line),
-            "amount": to_wan(digits, table.unit),
-            "unit_original": table.unit,
-            "fund_source": text(row, columns.get("fund_source")),
-            "fund_nature": text(row, columns.get("fund_nature")),
-            "function_code": function_code,
-            "function_name": function_name or None,
-            "dept_economic_code": econ_code,
-            "dept_economic_name": econ_name or None,
-            "source_line": row.line,
-        })
+        rows.append(
+            {
+                "row_type": "total" if first_text(row.cells) in TOTAL_LABELS else "item",
+                "catalog_level1": text(row, columns.get("catalog_level1")),
+                "catalog_level2": text(row, columns.get("catalog_level2")),
+                "catalog_level3": text(row, columns.get("catalog_level3")),
+                "service_area": text(row, columns.get("service_area")),
+                "project_name": text(row, columns.get("project_name")),
+                "service_content": text(row, columns.get("service_content")),
+                "includes_procurement": text(row, columns.get("includes_procurement")),
+                "quantity": amount(cell(row, columns.get("quantity")), row.line),
+                "amount": to_wan(digits, table.unit),
+                "unit_original": table.unit,
+                "fund_source": text(row, columns.get("fund_source")),
+                "fund_nature": text(row, columns.get("fund_nature")),
+                "function_code": function_code,
+                "function_name": function_name or None,
+                "dept_economic_code": econ_code,
+                "dept_economic_name": econ_name or None,
+                "source_line": row.line,
+            }
+        )
         if rows[-1]["row_type"] == "total":
             rows[-1]["catalog_level1"] = "合计"
     if all(r["amount"] is None and r["quantity"] is None for r in rows):

@@ -72,8 +72,12 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             cell = row.cells[amount_col] if amount_col < len(row.cells) else ""
             if is_blank(raw):
                 if not is_blank(cell):
-                    raise CellError(f"amount {cell!r} without a line label", line=row.line,
-                                    expected="项目 | 预算数 pairs", hint="check the columns of this row")
+                    raise CellError(
+                        f"amount {cell!r} without a line label",
+                        line=row.line,
+                        expected="项目 | 预算数 pairs",
+                        hint="check the columns of this row",
+                    )
                 continue
             item_no, item = split_enumerator(raw)
             rule = _line_rule(item, side)

@@ -25,9 +25,12 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     columns = map_columns(header, rules)
     parts = [r for r in rules if r["field"] != "year"]
     if data and "total" not in columns:
-        raise CellError("the “三公” table has no 合计/总额 column", line=table.title_line,
-                        expected="a header naming 总额 or 合计",
-                        hint="add the header words to vocab/three_public_columns.json")
+        raise CellError(
+            "the “三公” table has no 合计/总额 column",
+            line=table.title_line,
+            expected="a header naming 总额 or 合计",
+            hint="add the header words to vocab/three_public_columns.json",
+        )
     title_year = YEAR.search(table.title)
     rows: list[dict] = []
     for row in data:
@@ -39,16 +42,18 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
                 continue
             seen.add(part)
             digits = amount(cell(row, columns[part]), row.line)
-            rows.append({
-                "part": part,
-                "part_name": rule["name"],
-                "row_type": rule["row_type"],
-                "year": year,
-                "amount": to_wan(digits, table.unit),
-                "amount_original": digits,
-                "unit_original": table.unit,
-                "source_line": row.line,
-            })
+            rows.append(
+                {
+                    "part": part,
+                    "part_name": rule["name"],
+                    "row_type": rule["row_type"],
+                    "year": year,
+                    "amount": to_wan(digits, table.unit),
+                    "amount_original": digits,
+                    "unit_original": table.unit,
+                    "source_line": row.line,
+                }
+            )
     # A table of blanks only (no figure at all) is published as empty.
     if rows and all(r["amount"] is None for r in rows):
         return {"three_public": []}
