@@ -58,12 +58,23 @@ def _typed(value: str, ftype: str) -> object:
 def workbook(pkg_dir: Path) -> bytes:
     """One sheet per resource, Chinese column titles, amounts as numbers, codes and text as text."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import TYPE_STRING
 
     desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
-    wb = Workbook()
-    about = wb.active
-    about.title = "说明"
+    # Write-only mode streams rows: several times faster, which matters with thousands of centres.
+    wb = Workbook(write_only=True)
+
+    def cells(ws: object, values: list) -> list:
+        out = []
+        for value in values:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+            out.append(cell)
+        return out
+
+    about = wb.create_sheet("说明")
     for row in (
         ["数据包", desc["title"]],
         ["名称", desc["name"]],
@@ -72,21 +83,17 @@ def workbook(pkg_dir: Path) -> bytes:
         ["许可", desc["licenses"][0]["title"]],
         ["来源 sha256", desc["sources"][0]["sha256"]],
     ):
-        about.append(row)
+        about.append(cells(about, row))
     for res in desc["resources"]:
         if res.get("format") != "csv":
             continue
         schema = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))
         fields = schema["fields"]
         ws = wb.create_sheet(res["name"][:31])
-        ws.append([f.get("title") or f["name"] for f in fields])
-        ws.append([f["name"] for f in fields])
+        ws.append(cells(ws, [f.get("title") or f["name"] for f in fields]))
+        ws.append(cells(ws, [f["name"] for f in fields]))
         for row in read_csv(pkg_dir / res["path"]):
-            ws.append([_typed(row[f["name"]], f["type"]) for f in fields])
-        for cells in ws.iter_rows(min_row=1):
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+            ws.append(cells(ws, [_typed(row[f["name"]], f["type"]) for f in fields]))
     buf = io.BytesIO()
     wb.save(buf)
     return _pin(buf.getvalue())
