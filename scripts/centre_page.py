@@ -320,7 +320,7 @@ def headline_md(pkg: Package, h: dict) -> str:
     if change_rows:
         out += [
             "",
-            "### 与上年相比",
+            "### 与上年相比 { data-search-exclude }",
             "",
             "情况说明中写明的本年数与上年数：",
             "",
@@ -426,18 +426,22 @@ def performance_md(pkg: Package) -> str:
             f'<details class="project" markdown="block">\n<summary>{esc(proj.get("project_name"))}'
             f"（{fmt(proj.get('total')) or '金额未公开'} 万元，{len(rows)} 项指标）</summary>\n"
         )
+        # Project names stay searchable; goals and indicator tables would swell the site-wide search
+        # index that every page loads.
+        out.append('<div markdown="block" data-search-exclude>\n')
         out.append(f"项目编码：{esc(code) or '未公开'}\n")
         if proj.get("goal"):
             out.append("**绩效目标**\n\n" + esc_block(proj["goal"]) + "\n")
         out.append(table(rows) if rows else "未列出绩效指标。")
-        out.append("\n</details>\n")
+        out.append("\n</div>\n</details>\n")
     rest = [r for rows in by_project.values() for r in rows]
     if rest:
         out.append(
             f'<details class="project" markdown="block">\n<summary>未对应到具体项目的指标（{len(rest)} 项）</summary>\n'
         )
+        out.append('<div markdown="block" data-search-exclude>\n')
         out.append(table(rest))
-        out.append("\n</details>\n")
+        out.append("\n</div>\n</details>\n")
     return "\n".join(out)
 
 
@@ -510,7 +514,7 @@ def charts_md(pkg: Package, out_dir: Path, short_name: str) -> str:
         kind = charts.KINDS[kind_name]
         resource = next((r for r in kind.resources if pkg.rows(r)), None)
         bars = charts.figures(kind, resource, pkg.rows(resource)) if resource else []
-        heading = f"### {kind.title}\n"
+        heading = f"### {kind.title} {{ data-search-exclude }}\n"
         if not bars or not any(v for _, v in bars):
             blocks.append(f'{heading}\n<p class="chart-empty">{kind.empty_text}。</p>\n')
             continue
@@ -789,17 +793,19 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
         f'<p class="centre-meta">{esc(org)} · {place} · 行政区划代码 {esc(desc.get("division_code"))} · '
         f'<a href="{html.escape(site_root_rel)}">返回首页</a></p>',
         "",
-        "## 主要数字",
+        # Only the name, place and project names go into the search index: every page loads that index,
+        # so figures and tables (found on the page itself) would grow it by the size of the whole site.
+        "## 主要数字 { data-search-exclude }",
         "",
         headline_md(pkg, h),
         "",
-        "## 图表",
+        "## 图表 { data-search-exclude }",
         "",
         "金额单位在每张图的坐标轴上标明；点开“图表数据（文字版）”可看到图中的全部数字。",
         "",
         charts_md(pkg, out_dir, esc(short)),
         "",
-        "## 主要表格",
+        "## 主要表格 { data-search-exclude }",
         "",
         "点击表头可排序。金额单位为万元，按公开文本的位数发布；空白表示原表该格为空。",
         "",
@@ -809,19 +815,19 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
         "",
         performance_md(pkg),
         "",
-        "## 数据质量核对",
+        "## 数据质量核对 { data-search-exclude }",
         "",
         quality,
         "",
-        "## 下载",
+        "## 下载 { data-search-exclude }",
         "",
         downloads_md(pkg, out_dir, zip_path, xlsx_path),
         "",
-        "## 引用",
+        "## 引用 { data-search-exclude }",
         "",
         citation_md(pkg, page_url),
         "",
-        "## 用代码读取数据",
+        "## 用代码读取数据 { data-search-exclude }",
         "",
         usage_md(pkg, zip_path.name),
         "",
