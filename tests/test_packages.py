@@ -124,3 +124,20 @@ def test_rebuilding_leaves_git_clean(tmp_path):
         ["git", "status", "--porcelain", "datapackages"], cwd=ROOT, capture_output=True, text=True
     )
     assert status.stdout == ""
+
+
+def test_indicators_reference_their_projects(tmp_path):
+    """The foreign key from indicators to projects holds, and frictionless enforces it."""
+    import shutil
+
+    source = build.DATAPACKAGES / "110101-dongcheng-2026"
+    target = tmp_path / "pkg"
+    shutil.copytree(source, target)
+    path = target / "data" / "performance_indicators.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first = next(csv.DictReader(io.StringIO("\n".join(lines[:2]))))
+    lines[1] = lines[1].replace(first["project_code"], "NOT-A-PROJECT", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = package.validate(target)
+    assert any("foreign-key" in p for p in problems), problems
+
