@@ -521,7 +521,9 @@ def charts_md(pkg: Package, out_dir: Path, short_name: str) -> str:
         unit, factor = charts.unit_for(v for _, v in bars)
         title = f"{kind.title}（{unit}）"
         data_url = f"../data/{resource}.csv"
-        spec = charts.spec(kind_name, resource, data_url=data_url, title=title, unit=unit, factor=factor)
+        spec, vega = charts.spec(
+            kind_name, resource, data_url=data_url, title=title, unit=unit, factor=factor
+        )
         figures = {
             "title": title,
             "bars": bars,
@@ -529,7 +531,7 @@ def charts_md(pkg: Package, out_dir: Path, short_name: str) -> str:
             "factor": factor,
             "label_title": kind.label_title,
         }
-        site_assets.write_chart(spec, out_dir / "charts", kind_name, figures=figures)
+        site_assets.write_chart(spec, out_dir / "charts", kind_name, figures=figures, vega=vega)
         table = md_table(
             [kind.label_title, f"金额（{unit}）"],
             [[esc_cell(label), charts.format_amount(value / factor)] for label, value in bars],

@@ -4,8 +4,10 @@ Each kind is data: which resource, which rows (predicate filters), which label a
 same description drives both the Vega-Lite template (evaluated in the browser from the downloadable CSV)
 and `figures()` (the same aggregation in Python, for the fallback SVG, the text table and the unit).
 
-Templates are built with Altair once per kind and kept as JSON text with placeholders; a centre only
-substitutes its data URL, title and unit (cheap: no Altair, no vl-convert per centre).
+Templates are built with Altair once per kind and kept as JSON text with placeholders, together with
+their Vega compilation (vl-convert, also once per kind: the browser runs only the Vega runtime); a
+centre only substitutes its data URL, title and unit in both texts (cheap: no Altair, no vl-convert
+per centre).
 """
 
 from __future__ import annotations
@@ -240,20 +242,44 @@ def _template(name: str, resource: str) -> str:
     return json.dumps(spec, ensure_ascii=False, sort_keys=True)
 
 
+@functools.cache
+def _vega_template(name: str, resource: str) -> str:
+    """The kind's template compiled to Vega, as JSON text with the same placeholders."""
+    from scripts import site_assets
+
+    text = json.dumps(site_assets.compile_vega(json.loads(_template(name, resource))), ensure_ascii=False)
+    for placeholder in (_URL, _TITLE, _UNIT, _FACTOR):
+        if placeholder not in text:
+            raise TemplateError(f"{name}/{resource}: {placeholder} lost in the Vega compilation")
+    return text
+
+
+class TemplateError(Exception):
+    """A chart template cannot be filled in (placeholder lost, unsafe value)."""
+
+
 def _json_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
-def spec(name: str, resource: str, *, data_url: str, title: str, unit: str, factor: int) -> dict:
-    """A centre's chart spec: the kind's template with its data URL, title and unit filled in."""
-    text = (
-        _template(name, resource)
-        .replace(_URL, _json_str(data_url))
+def _fill(text: str, data_url: str, title: str, unit: str, factor: int) -> dict:
+    return json.loads(
+        text.replace(_URL, _json_str(data_url))
         .replace(_TITLE, _json_str(title))
         .replace(_UNIT, _json_str(unit))
-        .replace(_FACTOR, str(factor))
+        .replace(_FACTOR, str(int(factor)))
     )
-    return json.loads(text)
+
+
+def spec(name: str, resource: str, *, data_url: str, title: str, unit: str, factor: int) -> tuple[dict, dict]:
+    """A centre's chart: (Vega-Lite spec, compiled Vega spec), the kind's templates filled in alike."""
+    # The compiled unit sits inside expression string literals (tooltips), where quotes would break out.
+    if any(ch in unit for ch in "\"'\\"):
+        raise TemplateError(f"unit {unit!r} must not contain quotes or backslashes")
+    return (
+        _fill(_template(name, resource), data_url, title, unit, factor),
+        _fill(_vega_template(name, resource), data_url, title, unit, factor),
+    )
 
 
 # --- static SVG fallback ----------------------------------------------------------------------------

@@ -378,6 +378,7 @@ def _chart(
     charts = w.root / "generated" / "charts"
     json_path, svg_path = site_assets.write_chart(spec, charts, name, figures=figures)
     w.keep(json_path)
+    w.keep(site_assets.vega_path(json_path))
     w.keep(svg_path)
     prefix = "../" * page_dir.count("/") if page_dir else ""
     paths = {

@@ -1,31 +1,41 @@
 """Build-time assets of the static site: self-hosted chart/table libraries and chart files.
 
-Nothing here reaches a CDN: the Vega libraries come from the installed ``vl-convert-python`` wheel, the
-sortable-table script from the npm registry (installed at build time into a git-ignored cache), and
-every chart also gets a static SVG drawn at build time (a small Python renderer, not vl-convert).
+Nothing here reaches a CDN: the Vega runtime and the sortable-table script come from the npm registry
+(installed at build time into a git-ignored cache), charts are compiled from Vega-Lite to Vega at build
+time with the ``vl-convert-python`` wheel (so the browser needs only ``vega``, not vega-lite and
+vega-embed: ~120 KB gzipped less per page), and every chart also gets a static SVG drawn at build time
+(a small Python renderer, not vl-convert).
 
 API (the page generator, ``scripts/site.py``, calls these):
 
 ``build_assets(site_src) -> list[Path]``
-    Write the vendor scripts into ``<site_src>/assets/vendor/`` (git-ignored): ``vega-bundle.js``
-    (vega 6 + vega-lite 6.4 + vega-embed 7, global ``vegaEmbed``),
-    ``vega-locale.js`` (``window.VEGA_LOCALE`` = zh-CN number/time formats) and
+    Write the vendor scripts into ``<site_src>/assets/vendor/`` (git-ignored): ``vega.min.js``
+    (vega 6 from npm, global ``vega``), ``vega-locale.js`` (``window.VEGA_LOCALE`` = zh-CN number/time formats) and
     ``tablesort/tablesort.min.js`` + ``tablesort/tablesort.number.min.js``. Idempotent: a file is only
     rewritten when its content changes (so ``mkdocs serve`` does not loop). The mkdocs hook
     (``scripts/mkdocs_hooks.py``) calls it before every build, so a plain ``mkdocs build`` works too.
 
-``write_chart(spec, out_dir, name) -> (json_path, svg_path)``
+``write_chart(spec, out_dir, name, *, figures=None, vega=None) -> (json_path, svg_path)``
     ``spec`` is a Vega-Lite dict (e.g. ``altair.Chart(...).to_dict()``). It may reference its data as
     ``{"data": {"url": "../data/x.csv", "format": {"type": "csv"}}}``: a relative URL resolved against
     ``out_dir`` (where the spec is written), so the CSV that readers download is the one the chart
-    reads, never inlined twice. Writes ``<out_dir>/<name>.vl.json`` and ``<out_dir>/<name>.svg`` (the
-    static fallback, drawn by the Python renderer ``scripts.charts.bar_svg`` from ``figures=`` or from the
-    CSV). External (http/https) data raises ``ChartError``. Files are rewritten only when they change.
+    reads, never inlined twice. Writes ``<out_dir>/<name>.vl.json`` (the Vega-Lite source, offered
+    for reuse; ``json_path``), ``<out_dir>/<name>.vg.json`` (the compiled Vega spec the page renders;
+    ``vega_path(json_path)``) and ``<out_dir>/<name>.svg`` (the static fallback, drawn by the Python
+    renderer ``scripts.charts.bar_svg`` from ``figures=`` or from the CSV). The Vega spec is
+    ``vega=`` if given (``scripts.charts.spec`` returns it, from a template compiled once per chart
+    kind), else ``compile_vega(spec)`` (~60 ms). External (http/https)
+    data raises ``ChartError``. Files are rewritten only when they change.
+
+``compile_vega(spec) -> dict``
+    The Vega spec of a Vega-Lite spec (site config applied), compiled by vl-convert with the Vega-Lite
+    version Altair writes.
 
 ``chart_html(name, rel_paths, alt_text_table_md, *, title=None, alt=None) -> str``
     Markdown/HTML block to put in a page. ``rel_paths`` maps ``"spec"``, ``"svg"`` and optionally
     ``"data"`` (a path or a list of paths to CSV files) to paths **relative to the Markdown file**,
-    like any Markdown link; mkdocs validates them in ``--strict`` builds and the hook rewrites
+    like any Markdown link. A ``spec`` ending in ``.vl.json`` is offered as a download and the page
+    loads its compiled sibling ``.vg.json``; mkdocs validates them in ``--strict`` builds and the hook rewrites
     ``data-spec`` to a site-root URL. ``alt_text_table_md`` is a Markdown table with the chart's
     figures, shown in a collapsible block (the text alternative of the chart). ``title`` is the
     caption, ``alt`` the short alt text of the fallback image (defaults to ``title``).
@@ -53,12 +63,13 @@ VEGALITE_VERSION = "6.4"
 LOCALE = "zh-CN"
 
 VENDOR_DIR = Path("assets") / "vendor"
-# Only vegaEmbed is exported: vl-convert 1.9's default snippet sets window.vega/vegaLite to null, and
-# vega-embed builds its own loader from plain options, so the page never needs the other globals.
-VEGA_SNIPPET = "window.vegaEmbed = vegaEmbed;"
-# npm packages installed at build time; pinned so a build is reproducible.
-NPM_PACKAGES = {"tablesort": "5.7.1"}
+# npm packages installed at build time; pinned so a build is reproducible. vega is the version
+# vl-convert 1.9 itself renders with, so compiled specs target the runtime they were tested against.
+NPM_PACKAGES = {"tablesort": "5.7.1", "vega": "6.2.0"}
 NPM_CACHE = ROOT / "build" / "site-npm"
+VEGA_FILES = {"vega.min.js": "vega/build/vega.min.js"}
+# vega + vega-lite + vega-embed (~300 KB gzipped), replaced by build-time compilation and vega.min.js.
+STALE_VENDOR_FILES = ("vega-bundle.js",)
 TABLESORT_FILES = {
     "tablesort/tablesort.min.js": "tablesort/dist/tablesort.min.js",
     "tablesort/tablesort.number.min.js": "tablesort/dist/sorts/tablesort.number.min.js",
@@ -102,7 +113,7 @@ def _npm_install(cache: Path) -> Path:
         return modules
     npm = shutil.which("npm")
     if npm is None:
-        raise SiteAssetError("npm not found: install Node.js and npm to build the site's table script")
+        raise SiteAssetError("npm not found: install Node.js and npm to build the site's scripts")
     cache.mkdir(parents=True, exist_ok=True)
     specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
     cmd = [
@@ -129,7 +140,7 @@ def _installed_npm_version(package_dir: Path) -> str | None:
 
 
 def vega_locale_js() -> str:
-    """zh-CN number and time formats for vega-embed, taken from vl-convert (same as the SVGs)."""
+    """zh-CN number and time formats for the Vega runtime, taken from vl-convert (same as the SVGs)."""
     locale = {"format": vlc.get_format_locale(LOCALE), "time": vlc.get_time_format_locale(LOCALE)}
     return f"window.VEGA_LOCALE = {json.dumps(locale, ensure_ascii=False)};\n"
 
@@ -137,23 +148,22 @@ def vega_locale_js() -> str:
 def build_assets(site_src: str | Path, *, npm_cache: Path = NPM_CACHE) -> list[Path]:
     """Install the chart and table libraries into `<site_src>/assets/vendor/`; returns changed files."""
     vendor = Path(site_src) / VENDOR_DIR
-    outputs: dict[Path, str] = {
-        vendor / "vega-bundle.js": vlc.javascript_bundle(VEGA_SNIPPET, vl_version=VEGALITE_VERSION),
-        vendor / "vega-locale.js": vega_locale_js(),
-    }
+    outputs: dict[Path, str] = {vendor / "vega-locale.js": vega_locale_js()}
     modules = _npm_install(npm_cache)
-    for target, source in TABLESORT_FILES.items():
+    for target, source in {**VEGA_FILES, **TABLESORT_FILES}.items():
         src = modules / source
         if not src.exists():
             raise SiteAssetError(f"{src} missing after npm install of {NPM_PACKAGES}")
         outputs[vendor / target] = src.read_text(encoding="utf-8")
+    # vega-lite: the build-time compiler (vl-convert), not shipped to the browser.
     versions = {
-        "vega": vlc.get_vega_version(),
-        "vega-lite": VEGALITE_VERSION,
-        "vega-embed": vlc.get_vega_embed_version(),
+        "vega-lite": _compiler_vegalite_version(),
+        "vl-convert-python": vlc.__version__,
         **NPM_PACKAGES,
     }
     outputs[vendor / "VERSIONS.json"] = json.dumps(versions, indent=2, sort_keys=True) + "\n"
+    for stale in STALE_VENDOR_FILES:  # left in the git-ignored vendor dir by older builds
+        (vendor / stale).unlink(missing_ok=True)
     return [path for path, content in outputs.items() if _write_if_changed(path, content)]
 
 
@@ -172,6 +182,26 @@ def _with_site_config(spec: dict) -> dict:
         config.setdefault(key, value)
     spec.setdefault("$schema", f"https://vega.github.io/schema/vega-lite/v{VEGALITE_VERSION}.json")
     return spec
+
+
+def _compiler_vegalite_version() -> str:
+    """The Vega-Lite minor version vl-convert compiles with; fails early when the wheel lacks it."""
+    if VEGALITE_VERSION not in vlc.get_vegalite_versions():
+        raise SiteAssetError(f"vl-convert {vlc.__version__} has no Vega-Lite {VEGALITE_VERSION}")
+    return VEGALITE_VERSION
+
+
+def compile_vega(spec: dict) -> dict:
+    """The Vega spec of Vega-Lite `spec` (site config applied), compiled at build time by vl-convert."""
+    try:
+        return vlc.vegalite_to_vega(_with_site_config(spec), vl_version=VEGALITE_VERSION)
+    except ValueError as err:  # vl-convert reports invalid specs as ValueError
+        raise ChartError(f"Vega-Lite spec does not compile: {err}") from err
+
+
+def vega_path(json_path: Path) -> Path:
+    """The compiled Vega sibling `<name>.vg.json` of a written `<name>.vl.json`."""
+    return json_path.with_name(json_path.name.removesuffix(".vl.json") + ".vg.json")
 
 
 def _write_bytes_if_changed(path: Path, content: bytes) -> bool:
@@ -200,7 +230,12 @@ def _data_rows(spec: dict, base: Path) -> list[dict]:
 
 
 def write_chart(
-    spec: dict, out_dir: str | Path, name: str, *, figures: Mapping | None = None
+    spec: dict,
+    out_dir: str | Path,
+    name: str,
+    *,
+    figures: Mapping | None = None,
+    vega: dict | None = None,
 ) -> tuple[Path, Path]:
     """Write `<name>.vl.json` and its static `<name>.svg` into `out_dir`; see the module docstring.
 
@@ -227,7 +262,12 @@ def write_chart(
     )
     json_path = out_dir / f"{name}.vl.json"
     svg_path = out_dir / f"{name}.svg"
+    if vega is None:
+        vega = compile_vega(spec)
     _write_bytes_if_changed(json_path, (json.dumps(spec, ensure_ascii=False, indent=1) + "\n").encode())
+    # Compact: this is the file every page view downloads.
+    compiled = json.dumps(vega, ensure_ascii=False, separators=(",", ":")) + "\n"
+    _write_bytes_if_changed(vega_path(json_path), compiled.encode())
     _write_bytes_if_changed(svg_path, svg.encode())
     return json_path, svg_path
 
@@ -248,11 +288,16 @@ def chart_html(
     """Markdown block for one chart (container, SVG fallback, downloads, data table); see module doc."""
     spec = rel_paths["spec"]
     svg = rel_paths["svg"]
+    source = None
+    if spec.endswith(".vl.json"):
+        source, spec = spec, spec.removesuffix(".vl.json") + ".vg.json"
     data = rel_paths.get("data") or []
     data = [data] if isinstance(data, str) else list(data)
     caption = title or ""
     alt_text = (alt or title or "图表").replace("]", "\\]").replace("[", "\\[")
     downloads = [f"[下载图表（SVG）]({_md_url(svg)}){{ download }}"]
+    if source:
+        downloads.append(f"[图表规格（Vega-Lite）]({_md_url(source)}){{ download }}")
     for path in data:
         label = posixpath.basename(path)
         downloads.append(f"[下载数据（{html.escape(label)}）]({_md_url(path)}){{ download }}")

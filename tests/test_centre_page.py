@@ -108,6 +108,12 @@ def test_page_has_five_or_more_charts_and_no_empty_chart(generated, pkg: Path) -
         assert url.startswith("../data/") and (out / "charts" / url).resolve().is_file()
         assert "values" not in spec["data"]
         assert re.search(r"金额（(万|亿)元）", json.dumps(spec, ensure_ascii=False))
+        # The page loads the build-time Vega compilation of the same spec, filled in alike.
+        compiled = json.loads((out / "charts" / f"{name}.vg.json").read_text(encoding="utf-8"))
+        assert compiled["$schema"] == "https://vega.github.io/schema/vega/v6.json"
+        assert compiled["data"][0]["url"] == url
+        assert "__CHART_" not in json.dumps(compiled)
+        assert compiled["title"]["text"] == spec["title"]
 
 
 def test_empty_procurement_is_a_sentence_not_a_chart(generated) -> None:

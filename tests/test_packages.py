@@ -140,4 +140,3 @@ def test_indicators_reference_their_projects(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     problems = package.validate(target)
     assert any("foreign-key" in p for p in problems), problems
-

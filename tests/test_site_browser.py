@@ -172,6 +172,26 @@ def test_instant_navigation_home_to_centre_renders_charts(served, chromium_path,
     assert session.external_requests == []
 
 
+def test_chart_tooltip_shows_chinese_label_and_value(served, chromium_path, chromium_args) -> None:
+    """Hovering a bar shows Vega's native tooltip (the view's title) with the Chinese field names."""
+    _site_dir, base = served
+    slug = sorted(p.name for p in PACKAGES.iterdir() if (p / "datapackage.json").is_file())[0]
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(f"{base}centres/{slug}/")
+        wait_for_charts(page)
+        figure = page.locator("figure.chart-figure", has=page.locator(".chart[data-chart-state=ready]")).first
+        figure.locator(".chart-view svg [aria-roledescription=bar]").first.hover()
+        view = figure.locator(".chart-view")
+        page.wait_for_function("el => el.getAttribute('title')", arg=view.element_handle(), timeout=5_000)
+        tip = view.get_attribute("title")
+        assert re.search(r"^金额（(万|亿)元）: [\d,.]+$", tip, re.M), tip
+        label_line = next(line for line in tip.splitlines() if not line.startswith("金额"))
+        assert re.search(r"[\u4e00-\u9fff]", label_line), tip
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
 def _numbers(texts: list[str]) -> list[float]:
     return [float(t.replace(",", "")) for t in texts if t.strip() not in ("", "—")]
 

@@ -109,9 +109,18 @@ def test_strict_build_writes_chinese_site_with_sitemap_and_vendor_scripts(built_
     for rel in site_assets.TABLESORT_FILES:
         assert (vendor / rel).stat().st_size > 0
     versions = json.loads((vendor / "VERSIONS.json").read_text(encoding="utf-8"))
-    assert [versions[k].split(".")[0] for k in ("vega", "vega-lite", "vega-embed")] == ["6", "6", "7"]
-    # The bundled Vega-Lite is the one Altair writes specs for (6.4.x).
-    assert f'"{alt.SCHEMA_VERSION.lstrip("v")}"' in (vendor / "vega-bundle.js").read_text(encoding="utf-8")
+    assert versions["vega"].split(".")[0] == "6"
+    assert versions["vega-lite"] == site_assets.VEGALITE_VERSION  # compiler only, not shipped
+    # Only the Vega runtime reaches the browser: charts are compiled to Vega at build time.
+    vega_js = (vendor / "vega.min.js").read_text(encoding="utf-8")
+    assert f'"{versions["vega"]}"' in vega_js
+    assert not (vendor / "vega-bundle.js").exists()
+    for name in ("a", "b"):
+        compiled = json.loads(
+            (built_site / "trial" / "charts" / f"{name}.vg.json").read_text(encoding="utf-8")
+        )
+        assert compiled["$schema"] == "https://vega.github.io/schema/vega/v6.json"
+        assert compiled["data"][0]["url"] == "../data/spending.csv"
     # No script or stylesheet is loaded from another host.
     assert not re.search(r'<script[^>]+src="https?://', index)
     assert not re.search(r'<link[^>]+rel="(stylesheet|preload|modulepreload)"[^>]+href="https?://', index)
@@ -119,7 +128,8 @@ def test_strict_build_writes_chinese_site_with_sitemap_and_vendor_scripts(built_
 
 def test_chart_spec_url_is_rewritten_to_site_root(built_site: Path) -> None:
     page = (built_site / "trial" / "a" / "index.html").read_text(encoding="utf-8")
-    assert 'data-spec="/trial/charts/a.vl.json"' in page
+    assert 'data-spec="/trial/charts/a.vg.json"' in page
+    assert 'href="../charts/a.vl.json"' in page  # the Vega-Lite source, offered for reuse
     assert '<img alt="支出结构图" class="chart-fallback" src="../charts/a.svg"' in page
     assert 'href="../data/spending.csv"' in page
 
@@ -138,6 +148,9 @@ def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
     assert svg.startswith("<svg") and "城乡社区支出" in svg
     # The written spec still points at the CSV (not inlined), so the data exists once.
     assert json.loads(json_path.read_text(encoding="utf-8"))["data"]["url"] == "../d.csv"
+    compiled = json.loads(site_assets.vega_path(json_path).read_text(encoding="utf-8"))
+    assert compiled["data"][0]["url"] == "../d.csv"
+    assert "values" not in compiled["data"][0]
 
 
 def test_external_chart_data_is_rejected(tmp_path: Path) -> None:
@@ -146,7 +159,14 @@ def test_external_chart_data_is_rejected(tmp_path: Path) -> None:
 
 
 def test_vegalite_version_matches_altair() -> None:
+    import vl_convert as vlc
+
     assert alt.SCHEMA_VERSION.startswith(f"v{site_assets.VEGALITE_VERSION}.")
+    # The build-time compiler has that Vega-Lite and emits Vega 6 (the runtime the pages load).
+    assert site_assets.VEGALITE_VERSION in vlc.get_vegalite_versions()
+    compiled = site_assets.compile_vega(bar_spec("d.csv"))
+    assert compiled["$schema"] == "https://vega.github.io/schema/vega/v6.json"
+    assert site_assets.NPM_PACKAGES["vega"].split(".")[0] == "6"
 
 
 def test_charts_render_and_survive_instant_navigation(served_site, chromium_path, chromium_args) -> None:

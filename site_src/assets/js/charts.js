@@ -1,9 +1,14 @@
-/* Interactive charts: each <div class="chart" data-spec="…"> gets its Vega-Lite spec rendered with the
-   self-hosted vega-embed. The static SVG fallback stays until the interactive chart is ready, so readers
-   without JavaScript (or when rendering fails) still see the chart. Subscribed to material's document$
-   so charts render again after instant navigation. */
+/* Interactive charts: each <div class="chart" data-spec="…"> gets its Vega spec (compiled from Vega-Lite
+   at build time) rendered with the self-hosted Vega runtime. The static SVG fallback stays until the
+   interactive chart is ready, so readers without JavaScript (or when rendering fails) still see the
+   chart. Subscribed to material's document$ so charts render again after instant navigation. */
 (function () {
   "use strict";
+
+  // zh-CN number/time formats (vega-locale.js), set once: Vega's formatters are global.
+  var locale = window.VEGA_LOCALE || {};
+  if (locale.format) vega.formatLocale(locale.format);
+  if (locale.time) vega.timeFormatLocale(locale.time);
 
   function renderChart(container) {
     if (container.dataset.chartState) return; // already handled on this page view
@@ -20,14 +25,13 @@
         return response.json();
       })
       .then(function (spec) {
-        var locale = window.VEGA_LOCALE || {};
-        return window.vegaEmbed(view, spec, {
-          actions: false, // vega-embed's menu is English and links to an external editor
+        var chart = new vega.View(vega.parse(spec), {
           renderer: "svg",
-          loader: { baseURL: new URL(".", specUrl).href }, // vega-embed makes a loader from options
-          formatLocale: locale.format,
-          timeFormatLocale: locale.time,
+          container: view,
+          hover: true, // native tooltips (title attribute) with the spec's Chinese labels and values
+          loader: vega.loader({ baseURL: new URL(".", specUrl).href }),
         });
+        return chart.runAsync();
       })
       .then(function () {
         var fallback = container.querySelector(".chart-fallback");
