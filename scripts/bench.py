@@ -112,6 +112,34 @@ def build_floor(packages: Path, work: Path, sizes: dict[str, int]) -> Path:
     return config
 
 
+def page_weight(site: Path) -> dict:
+    """Gzipped KB of what one centre page loads: its HTML, every script and stylesheet the theme and
+    mkdocs.yml add, its chart specs and CSVs, and the site-wide search index (which grows with N)."""
+    import gzip
+
+    def gz(path: Path) -> int:
+        return len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else 0
+
+    centres = (
+        sorted(p for p in (site / "centres").iterdir() if p.is_dir()) if (site / "centres").is_dir() else []
+    )
+    if not centres:
+        return {}
+    page = centres[len(centres) // 2]
+    shared = [
+        *site.glob("assets/javascripts/*.js"),
+        *site.glob("assets/javascripts/workers/*.js"),
+        *site.glob("assets/stylesheets/*.css"),
+        *site.glob("assets/vendor/**/*.js"),
+        *site.glob("assets/js/*.js"),
+        *site.glob("assets/css/*.css"),
+    ]
+    own = [page / "index.html", *page.glob("charts/*.vg.json"), *page.glob("data/*.csv")]
+    index = gz(site / "search" / "search_index.json")
+    total = sum(gz(p) for p in shared + own) + index
+    return {"page": page.name, "total": round(total / 1024, 1), "search_index": round(index / 1024, 1)}
+
+
 def _one_changed(registry: Path) -> str:
     """Change one disclosure (as a re-publication would) and return its slug."""
     entries = json.loads(registry.read_text(encoding="utf-8"))
@@ -210,6 +238,7 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
             [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")], cwd=site
         )
         result["pages"], result["mkdocs"] = pages, mkdocs
+        result["page_weight_kb_gz"] = page_weight(site / "site")
         for page in (site / "site_src" / "centres").rglob("*.md"):
             slug = page.stem if page.stem != "index" else page.parent.name
             sizes[slug] = sizes.get(slug, 0) + page.stat().st_size
@@ -260,6 +289,17 @@ def summary(results: list[dict]) -> str:
     for r in results:
         per = r["build"]["stage_ms_per_disclosure"]
         lines.append(f"- N={r['n']}: " + ", ".join(f"{k} {per[k]}" for k in PIPELINE_STAGES if k in per))
+    lines += [
+        "",
+        "Page weight of one centre page (gzipped, all scripts, its charts' specs and CSVs, search index):",
+        "",
+    ]
+    for r in results:
+        weight = r.get("page_weight_kb_gz") or {}
+        if weight:
+            lines.append(
+                f"- N={r['n']}: {weight['total']} KB, of which search index {weight['search_index']} KB"
+            )
     if any(not isinstance(r.get("pages"), dict) for r in results):
         lines += [
             "",
