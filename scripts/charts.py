@@ -141,7 +141,7 @@ def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str,
         out = []
         for fld, label in kind.fold:
             values = [v for r in chosen if (v := _dec(r.get(fld))) is not None]
-            if values:
+            if values and sum(values, Decimal(0)) != 0:
                 out.append((label, sum(values, Decimal(0))))
         return out
     sums: dict[str, Decimal] = {}
@@ -153,7 +153,8 @@ def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str,
         if kind.subtotal_suffix and row.get("row_type") == "subtotal":
             label += kind.subtotal_suffix
         sums[label] = sums.get(label, Decimal(0)) + value
-    ranked = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
+    # A published 0.00 stays in the tables; as a bar it is only noise (武汉 lists every class at 0.00).
+    ranked = sorted(((k, v) for k, v in sums.items() if v != 0), key=lambda kv: (-kv[1], kv[0]))
     return ranked[: kind.limit] if kind.limit else ranked
 
 
@@ -217,7 +218,7 @@ def _template(name: str, resource: str) -> str:
         labels = json.dumps(dict(kind.fold), ensure_ascii=False)
         chart = (
             chart.transform_fold(fields, as_=["key", "raw"])
-            .transform_filter("isValid(datum.raw)")
+            .transform_filter("isValid(datum.raw) && datum.raw != 0")
             .transform_calculate(label=f"{labels}[datum.key]", value=f"datum.raw / {_FACTOR}")
         )
     else:
@@ -231,6 +232,7 @@ def _template(name: str, resource: str) -> str:
             label=label
         )
         chart = chart.transform_aggregate(total="sum(" + value_field + ")", groupby=["label"])
+        chart = chart.transform_filter("datum.total != 0")
         chart = chart.transform_calculate(value=f"datum.total / {_FACTOR}")
         if kind.limit:
             chart = chart.transform_window(
