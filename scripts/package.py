@@ -79,6 +79,19 @@ def schema(name: str) -> dict:
     return out
 
 
+def schema_in(name: str, resources: set[str]) -> dict:
+    """The schema as written into one package: a foreign key to a table this disclosure does not
+    publish (indicators of an overall-performance sheet, with no project table) is left out."""
+    full = schema(name)
+    keys = [fk for fk in full.get("foreignKeys", []) if fk["reference"]["resource"] in resources]
+    if keys == full.get("foreignKeys", []):
+        return full
+    out = {k: v for k, v in full.items() if k != "foreignKeys"}
+    if keys:
+        out["foreignKeys"] = keys
+    return out
+
+
 def field_names(name: str) -> list[str]:
     return [f["name"] for f in schema(name)["fields"]]
 
@@ -240,7 +253,7 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
     out: dict[str, bytes] = {"datapackage.json": dumps(descriptor(ex, meta, source_name)).encode()}
     for name, res in ex.resources.items():
         out[f"data/{name}.csv"] = csv_text(res.schema, res.rows).encode()
-        out[f"schemas/{res.schema}.json"] = dumps(schema(res.schema)).encode()
+        out[f"schemas/{res.schema}.json"] = dumps(schema_in(res.schema, set(ex.resources))).encode()
     out[f"source/{source_name}"] = ex.text_bytes
     return dict(sorted(out.items()))
 

@@ -140,3 +140,15 @@ def test_indicators_reference_their_projects(tmp_path):
     path.write_text("\n".join(lines), encoding="utf-8")
     problems = package.validate(target)
     assert any("foreign-key" in p for p in problems), problems
+
+
+def test_overall_sheet_without_project_table_still_validates(tmp_path):
+    """Foreign keys name only tables the disclosure publishes."""
+    text = (ROOT / "disclosures/2026/110101-dongcheng.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("预算12表")] + text[text.index("预算13表") :]
+    path = tmp_path / "no-projects.txt"
+    path.write_text(cut, encoding="utf-8")
+    contents, _, ex = build.package_files(path, None)
+    assert "performance_indicators" in ex.resources and "performance_projects" not in ex.resources
+    package.write(tmp_path / "pkg", contents)
+    assert package.validate(tmp_path / "pkg") == []
