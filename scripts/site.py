@@ -349,7 +349,9 @@ def chart_functions(data_url: str, title: str) -> dict:
             color=alt.Color(
                 "function_class_name:N",
                 title="支出功能分类（类）",
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=240, labelFontSize=12),
+                # One column: the legend starts under the plot, right of the centre names, so two columns
+                # overflow a 390 px phone screen.
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=200, labelFontSize=12),
             ),
             order=alt.Order("function_class_code:N"),
             tooltip=[
