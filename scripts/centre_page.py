@@ -17,10 +17,11 @@ import hashlib
 import html
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from scripts import charts, downloads, site_assets
+from scripts.package import RESOURCE_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_NAME = "预算公开·开放数据"
@@ -34,21 +35,8 @@ CATEGORY_TEXT = {
     "explanation": "情况说明与表格",
 }
 # Main tables shown on the page, in reading order (each only when the package has rows for it).
-MAIN_TABLES = [
-    "budget_summary",
-    "income_summary",
-    "expenditure_summary",
-    "fiscal_summary",
-    "general_budget_expenditure",
-    "basic_expenditure",
-    "gov_fund_expenditure",
-    "state_capital_expenditure",
-    "three_public",
-    "procurement",
-    "purchase_of_services",
-    "project_expenditure",
-    "asset_allocation",
-]
+dec = charts.number_or_none
+MAIN_TABLES = RESOURCE_ORDER[: RESOURCE_ORDER.index("performance_projects")]
 # Bookkeeping columns readers do not need on the page (they stay in the CSV).
 HIDDEN_FIELDS = {
     "row_type",
@@ -119,15 +107,6 @@ def json_for_script(data: object) -> str:
 
 
 # --- numbers ----------------------------------------------------------------------------------------
-
-
-def dec(text: str | None) -> Decimal | None:
-    if text is None or str(text).strip() == "":
-        return None
-    try:
-        return Decimal(str(text).strip())
-    except InvalidOperation:
-        return None
 
 
 def fmt(text: str | Decimal | None) -> str:

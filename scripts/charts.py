@@ -124,7 +124,8 @@ KINDS: dict[str, ChartKind] = {
 }
 
 
-def _dec(text: str | None) -> Decimal | None:
+def number_or_none(text: str | None) -> Decimal | None:
+    """A CSV value as a Decimal for display and charts: blank or unreadable gives None."""
     if text is None or str(text).strip() == "":
         return None
     try:
@@ -140,13 +141,13 @@ def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str,
     if kind.fold:
         out = []
         for fld, label in kind.fold:
-            values = [v for r in chosen if (v := _dec(r.get(fld))) is not None]
+            values = [v for r in chosen if (v := number_or_none(r.get(fld))) is not None]
             if values and sum(values, Decimal(0)) != 0:
                 out.append((label, sum(values, Decimal(0))))
         return out
     sums: dict[str, Decimal] = {}
     for row in chosen:
-        value = _dec(row.get(value_field))
+        value = number_or_none(row.get(value_field))
         if value is None:
             continue
         label = next((row[f] for f in label_fields if row.get(f)), "")
@@ -393,7 +394,7 @@ def generic_figures(spec: dict, rows: list[dict]) -> tuple[str, list[tuple[str, 
         keep = lambda r: all(r.get(p.get("field"), "") == p.get("equal") for p in preds if "equal" in p)  # noqa: E731
     sums: dict[str, Decimal] = {}
     for row in rows:
-        value = _dec(row.get(quant))
+        value = number_or_none(row.get(quant))
         if value is None or not keep(row):
             continue
         sums[row.get(nominal, "")] = sums.get(row.get(nominal, ""), Decimal(0)) + value
