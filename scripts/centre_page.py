@@ -34,8 +34,9 @@ CATEGORY_TEXT = {
     "completeness": "表格完整性",
     "explanation": "情况说明与表格",
 }
-# Main tables shown on the page, in reading order (each only when the package has rows for it).
 dec = charts.number_or_none
+# Main tables shown on the page: the published financial tables in reading order (each only when the
+# package has rows for it).
 MAIN_TABLES = RESOURCE_ORDER[: RESOURCE_ORDER.index("performance_projects")]
 # Bookkeeping columns readers do not need on the page (they stay in the CSV).
 HIDDEN_FIELDS = {
