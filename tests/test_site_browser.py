@@ -162,6 +162,8 @@ def test_instant_navigation_home_to_centre_renders_charts(served, chromium_path,
         href = first.get_attribute("href")
         first.click()
         page.wait_for_url(re.compile(r".*/centres/[^/]+/(#.*)?$"))
+        # The URL can change before the new content is swapped in: wait for the centre page itself.
+        page.wait_for_selector("p.centre-meta", timeout=30_000)
         page.wait_for_selector("div.chart[data-spec]", timeout=15_000)
         n = wait_for_charts(page)
         assert n >= 1
