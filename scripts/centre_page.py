@@ -404,7 +404,8 @@ def performance_md(pkg: Package) -> str:
         rows = by_project.pop(code, []) if code else []
         out.append(
             f'<details class="project" markdown="block">\n<summary>{esc(proj.get("project_name"))}'
-            f"（{fmt(proj.get('total')) or '金额未公开'} 万元，{len(rows)} 项指标）</summary>\n"
+            f"<span data-search-exclude>（{fmt(proj.get('total')) or '金额未公开'} 万元，{len(rows)} 项指标）</span>"
+            "</summary>\n"
         )
         # Project names stay searchable; goals and indicator tables would swell the site-wide search
         # index that every page loads.

@@ -438,6 +438,11 @@ def overview_table(centres: list[Centre], prefix: str) -> str:
     )
 
 
+# Listing pages repeat every centre's name and figures; the search index that every page loads
+# would grow with them, and the centre pages are indexed themselves.
+NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
 def home_part(w: Writer, centres: list[Centre], failed: int) -> str:
     ordered = by_total(centres)
     total = sum((c.num("total") or Decimal(0) for c in centres), Decimal(0))
@@ -456,7 +461,11 @@ def home_part(w: Writer, centres: list[Centre], failed: int) -> str:
         "",
         "点击表头可排序。金额四舍五入到两位小数，精确数字见下载文件。",
         "",
+        '<div markdown="block" data-search-exclude>',
+        "",
         overview_table(shown, ""),
+        "",
+        "</div>",
         "",
     ]
     if len(ordered) > len(shown):
@@ -582,7 +591,8 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
             )
     w.text(
         "catalog.md",
-        "\n".join(
+        NO_SEARCH
+        + "\n".join(
             [
                 "# 中心目录",
                 "",
@@ -609,7 +619,8 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
         ]
         w.text(
             f"regions/{pdir}/index.md",
-            "\n".join(
+            NO_SEARCH
+            + "\n".join(
                 [
                     f"# {md_text(province)}",
                     "",
@@ -637,7 +648,8 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
                 )
             w.text(
                 f"regions/{pdir}/{region.city_dir}/index.md",
-                "\n".join(
+                NO_SEARCH
+                + "\n".join(
                     [
                         f"# {md_text(region.city)}",
                         "",
@@ -790,7 +802,7 @@ def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) 
         class_table,
         "",
     ]
-    w.text("compare.md", "\n".join(parts))
+    w.text("compare.md", NO_SEARCH + "\n".join(parts))
 
 
 def glossary_page(w: Writer, centres: list[Centre], pkg_dirs: dict[str, Path]) -> None:
