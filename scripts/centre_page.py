@@ -144,14 +144,6 @@ def human_size(n: int) -> str:
 # --- files ------------------------------------------------------------------------------------------
 
 
-def _write(path: Path, content: bytes | str) -> None:
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def _rows(path: Path) -> list[dict]:
     if not path.is_file():
         return []
@@ -546,7 +538,7 @@ def copy_package(pkg: Package, out_dir: Path) -> tuple[Path, Path]:
     """Copy the package next to the page; (re)build zip and XLSX only when the package changed."""
     slug = pkg.desc["name"]
     for rel, data in downloads.package_members(pkg.dir).items():
-        _write(out_dir / rel, data)
+        site_assets.write_if_changed(out_dir / rel, data)
     zip_path, xlsx_path = out_dir / f"{slug}.zip", out_dir / f"{slug}.xlsx"
     stamp = _package_hash(pkg.dir)
     stamp_path = out_dir / STAMP
@@ -554,9 +546,9 @@ def copy_package(pkg: Package, out_dir: Path) -> tuple[Path, Path]:
         stamp_path.exists() and stamp_path.read_text() == stamp and zip_path.exists() and xlsx_path.exists()
     )
     if not fresh:
-        _write(zip_path, downloads.package_zip(pkg.dir))
-        _write(xlsx_path, downloads.workbook(pkg.dir))
-        _write(stamp_path, stamp)
+        site_assets.write_if_changed(zip_path, downloads.package_zip(pkg.dir))
+        site_assets.write_if_changed(xlsx_path, downloads.workbook(pkg.dir))
+        site_assets.write_if_changed(stamp_path, stamp)
     return zip_path, xlsx_path
 
 
@@ -815,7 +807,7 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
         usage_md(pkg, zip_path.name),
         "",
     ]
-    _write(out_dir / "index.md", "\n".join(md))
+    site_assets.write_if_changed(out_dir / "index.md", "\n".join(md))
     glossary = [
         {
             **{k: r.get(k, "") for k in ("term", "definition", "parent_term")},

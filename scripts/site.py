@@ -182,11 +182,7 @@ class Writer:
     def bytes(self, rel: str, content: bytes) -> Path:
         path = self.root / rel
         self.written.add(path)
-        if path.is_file() and path.read_bytes() == content:
-            return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        self.changed += 1
+        self.changed += site_assets.write_if_changed(path, content)
         return path
 
     def keep(self, path: Path) -> None:
@@ -666,6 +662,12 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
             )
 
 
+def _share_table(centres: list[Centre], headers: list[str], parts: tuple[str, str], whole: str) -> str:
+    """Each centre's two parts as shares of a whole (the text alternative of a share chart)."""
+    rows = [[md_text(c.short)] + [percent(share(c.num(p), c.num(whole))) for p in parts] for c in centres]
+    return table(["中心", *headers], rows, ["---", "--:", "--:"])
+
+
 def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) -> None:
     ordered = by_total(centres)
     n = len(ordered)
@@ -707,29 +709,9 @@ def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) 
         ["---"] + ["--:"] * len(codes),
     )
     top = ordered[:CHART_MAX_CENTRES]
-    alt_split = table(
-        ["中心", "基本支出占比（%）", "项目支出占比（%）"],
-        [
-            [
-                md_text(c.short),
-                percent(share(c.num("basic"), c.num("total"))),
-                percent(share(c.num("project"), c.num("total"))),
-            ]
-            for c in top
-        ],
-        ["---", "--:", "--:"],
-    )
-    alt_people = table(
-        ["中心", "人员经费占基本支出（%）", "公用经费占基本支出（%）"],
-        [
-            [
-                md_text(c.short),
-                percent(share(c.num("personnel"), c.num("basic"))),
-                percent(share(c.num("public_admin"), c.num("basic"))),
-            ]
-            for c in top
-        ],
-        ["---", "--:", "--:"],
+    alt_split = _share_table(top, ["基本支出占比（%）", "项目支出占比（%）"], ("basic", "project"), "total")
+    alt_people = _share_table(
+        top, ["人员经费占基本支出（%）", "公用经费占基本支出（%）"], ("personnel", "public_admin"), "basic"
     )
     note = _top_note(n)
     parts = [

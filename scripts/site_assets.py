@@ -96,12 +96,14 @@ class ChartError(SiteAssetError):
 # --- vendor scripts ---------------------------------------------------------------------------------
 
 
-def _write_if_changed(path: Path, content: str) -> bool:
-    """Write only on change: mkdocs serve watches docs_dir and would rebuild forever otherwise."""
-    if path.exists() and path.read_text(encoding="utf-8") == content:
+def write_if_changed(path: Path, content: bytes | str) -> bool:
+    """Write only on change (True when written): mkdocs serve watches docs_dir and would rebuild forever
+    otherwise, and unchanged files keep their timestamps for incremental builds."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
+    path.write_bytes(data)
     return True
 
 
@@ -164,7 +166,7 @@ def build_assets(site_src: str | Path, *, npm_cache: Path = NPM_CACHE) -> list[P
     outputs[vendor / "VERSIONS.json"] = json.dumps(versions, indent=2, sort_keys=True) + "\n"
     for stale in STALE_VENDOR_FILES:  # left in the git-ignored vendor dir by older builds
         (vendor / stale).unlink(missing_ok=True)
-    return [path for path, content in outputs.items() if _write_if_changed(path, content)]
+    return [path for path, content in outputs.items() if write_if_changed(path, content)]
 
 
 # --- charts -----------------------------------------------------------------------------------------
@@ -202,14 +204,6 @@ def compile_vega(spec: dict) -> dict:
 def vega_path(json_path: Path) -> Path:
     """The compiled Vega sibling `<name>.vg.json` of a written `<name>.vl.json`."""
     return json_path.with_name(json_path.name.removesuffix(".vl.json") + ".vg.json")
-
-
-def _write_bytes_if_changed(path: Path, content: bytes) -> bool:
-    if path.exists() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return True
 
 
 def _data_rows(spec: dict, base: Path) -> list[dict]:
@@ -264,11 +258,11 @@ def write_chart(
     svg_path = out_dir / f"{name}.svg"
     if vega is None:
         vega = compile_vega(spec)
-    _write_bytes_if_changed(json_path, (json.dumps(spec, ensure_ascii=False, indent=1) + "\n").encode())
+    write_if_changed(json_path, (json.dumps(spec, ensure_ascii=False, indent=1) + "\n").encode())
     # Compact: this is the file every page view downloads.
     compiled = json.dumps(vega, ensure_ascii=False, separators=(",", ":")) + "\n"
-    _write_bytes_if_changed(vega_path(json_path), compiled.encode())
-    _write_bytes_if_changed(svg_path, svg.encode())
+    write_if_changed(vega_path(json_path), compiled.encode())
+    write_if_changed(svg_path, svg.encode())
     return json_path, svg_path
 
 

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from site_project import make_project
+from test_incremental import tree
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _build_site(base: Path) -> Path:
@@ -41,7 +33,7 @@ def _build_site(base: Path) -> Path:
 
 
 def test_two_site_builds_are_byte_identical(tmp_path: Path) -> None:
-    first, second = _tree(_build_site(tmp_path / "a")), _tree(_build_site(tmp_path / "b"))
+    first, second = tree(_build_site(tmp_path / "a")), tree(_build_site(tmp_path / "b"))
     assert first.keys() == second.keys()
     differing = sorted(k for k in first if first[k] != second[k])
     assert not differing, differing[:10]
