@@ -5,21 +5,39 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
+from pathlib import Path
 
-# Modules that contribute subcommands through add_parsers(sub); a missing one is simply absent.
-COMMAND_MODULES = ("build", "site", "synth", "bench")
+# Modules that contribute subcommands through add_parsers(sub). Each must load: a stage that cannot be
+# imported (missing file, syntax error, broken import) stops every command with a message saying where.
+COMMAND_MODULES = ("scripts.build", "scripts.site", "scripts.bench.synth", "scripts.bench.run")
+
+
+class StageLoadError(Exception):
+    """A module of the pipeline cannot be imported."""
+
+
+def load(name: str) -> object:
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "scripts" in Path(f.filename).parts]
+        where = f" ({frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+        raise StageLoadError(
+            f"python -m scripts: the pipeline code cannot be loaded: importing {name} failed{where}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts", description="预算公开 open data pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"scripts.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"scripts.{name}":
-                raise
-            continue
+    try:
+        modules = [load(name) for name in COMMAND_MODULES]
+    except StageLoadError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for module in modules:
         module.add_parsers(sub)
     args = parser.parse_args(argv)
     try:

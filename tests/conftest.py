@@ -36,7 +36,7 @@ def disclosures_dir() -> Path:
 @pytest.fixture(scope="session")
 def registry_entries() -> list[dict]:
     """Validated registry entries (sha256 verified); each has `path` to the disclosure file."""
-    from scripts import registry
+    from scripts.build import registry
 
     return registry.entries()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scripts import cells
+from scripts.extract import cells
 from scripts.errors import CellError
 
 

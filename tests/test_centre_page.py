@@ -20,7 +20,7 @@ import yaml
 from browser import open_page, serve_site
 from site_project import mkdocs_build
 
-from scripts import centre_page
+from scripts.site import body_page as centre_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = sorted(p for p in (ROOT / "datapackages").iterdir() if (p / "datapackage.json").exists())

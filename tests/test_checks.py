@@ -12,18 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts import checks, pipeline
-from scripts.cells import decimal
+from scripts import checks
+from scripts.build import disclosure
+from scripts.extract import pipeline
+from scripts.extract.cells import decimal
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ["110101-dongcheng", "110105-chaoyang", "110102-xicheng", "110000-beijing-zwfw", "420107-qingshan"]
-SCHEMA = json.loads((ROOT / "scripts" / "schemas" / "quality_report.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "scripts" / "package" / "schemas" / "quality_report.json").read_text(encoding="utf-8"))
 
 
 @cache
 def extraction(slug: str) -> pipeline.Extraction:
     path = ROOT / "disclosures" / "2026" / f"{slug}.txt"
-    return pipeline.extract(path.read_bytes(), path.name)
+    return disclosure(path.read_bytes(), path.name)
 
 
 def report(ex) -> dict[str, dict]:

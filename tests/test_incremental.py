@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import synth
+from scripts.bench import synth
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 
 def test_code_change_invalidates_the_cache(monkeypatch):
-    from scripts import cache
+    from scripts.build import cache
 
     entry = {"slug": "x", "path": Path("/nowhere")}
     before = cache.key(b"text", entry)

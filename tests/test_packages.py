@@ -10,15 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build, cells, package
-from scripts.read import read_lines
-from scripts.segment import segment
+from scripts import build, package
+from scripts.extract import cells
+from scripts.extract.readers.text import read_lines
+from scripts.extract.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _entries():
-    from scripts import registry
+    from scripts.build import registry
 
     return registry.entries()
 

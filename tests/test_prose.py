@@ -1,4 +1,4 @@
-"""Golden tests for scripts/prose.py: profile, facts, 情况说明 figures, 名词解释 and the 目录 table list."""
+"""Golden tests for scripts/extract/prose.py: profile, facts, 情况说明 figures, 名词解释 and the 目录 table list."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts import prose
-from scripts.read import read_lines
-from scripts.segment import kind_of, segment
+from scripts.extract import prose
+from scripts.extract.readers.text import read_lines
+from scripts.extract.segment import kind_of, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCLOSURES = sorted((ROOT / "disclosures" / "2026").glob("*.txt"))
@@ -152,7 +152,7 @@ def test_rows_match_schemas(path):
     assert set(out) == set(prose.SCHEMAS)
     for resource, rows in out.items():
         spec = json.loads(
-            (ROOT / "scripts" / "schemas" / f"{prose.SCHEMAS[resource]}.json").read_text("utf-8")
+            (ROOT / "scripts" / "package" / "schemas" / f"{prose.SCHEMAS[resource]}.json").read_text("utf-8")
         )
         names = {f if isinstance(f, str) else f["name"] for f in spec["fields"]}
         for row in rows:

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from scripts import package, pipeline
-from scripts.read import decode, lines_of
+from scripts import package
+from scripts.build import disclosure
+from scripts.extract.readers.text import decode, lines_of
 
 
 def _variants(data: bytes) -> dict[str, bytes]:
@@ -31,7 +32,7 @@ def _variants(data: bytes) -> dict[str, bytes]:
 
 
 def _csvs(data: bytes, entry: dict) -> dict[str, bytes]:
-    ex = pipeline.extract(data, entry["file"])
+    ex = disclosure(data, entry["file"])
     files = package.files(ex, entry, "source.txt")
     return {k: v for k, v in files.items() if k.startswith("data/")}
 

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from browser import open_page, serve_site
 
-from scripts import site_assets
+from scripts.site import assets as site_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 

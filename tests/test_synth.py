@@ -7,7 +7,9 @@ import filecmp
 from decimal import Decimal
 from pathlib import Path
 
-from scripts import build, registry, synth
+from scripts import build
+from scripts.bench import synth
+from scripts.build import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import cells
-from scripts.read import read_lines
-from scripts.segment import segment
-from scripts.tables import _columns, basic, expenditure, functional, income, summary
+from scripts.extract import cells
+from scripts.extract.readers.text import read_lines
+from scripts.extract.segment import segment
+from scripts.extract.tables import _columns, basic, expenditure, functional, income, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCLOSURES = ROOT / "disclosures" / "2026"

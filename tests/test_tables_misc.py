@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from scripts import cells
-from scripts.read import read_lines
-from scripts.segment import segment
-from scripts.tables import assets, procurement, projects, services, three_public
-from scripts.tables._columns import split_header
+from scripts.extract import cells
+from scripts.extract.readers.text import read_lines
+from scripts.extract.segment import segment
+from scripts.extract.tables import assets, procurement, projects, services, three_public
+from scripts.extract.tables._columns import split_header
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCLOSURES = sorted((ROOT / "disclosures" / "2026").glob("*.txt"))
 MODULES = (three_public, procurement, services, projects, assets)
-SCHEMAS = ROOT / "scripts" / "schemas"
+SCHEMAS = ROOT / "scripts" / "package" / "schemas"
 
 
 def tables_of(slug: str, kind: str):
@@ -124,7 +124,7 @@ def test_services_002_zero_total_kept():
 
 def test_services_wuhan_header_mapped():
     table = tables_of("420107-qingshan", "purchase_of_services")[0]
-    from scripts.tables._columns import map_columns, vocab
+    from scripts.extract.tables._columns import map_columns, vocab
 
     columns = map_columns(split_header(table)[0], vocab("services_columns")["columns"])
     assert columns["amount"] == 4 and columns["catalog_level1"] == 9 and columns["catalog_level3"] == 11

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scripts import cells
-from scripts.model import RawTable, Row
-from scripts.read import read_lines
-from scripts.segment import segment
-from scripts.tables import performance
+from scripts.extract import cells
+from scripts.extract.model import RawTable, Row
+from scripts.extract.readers.text import read_lines
+from scripts.extract.segment import segment
+from scripts.extract.tables import performance
 
 ROOT = Path(__file__).resolve().parent.parent
 DISCLOSURES = sorted((ROOT / "disclosures" / "2026").glob("*.txt"))
@@ -243,12 +243,12 @@ def test_every_number_kept(slug):
 
 
 def test_schemas_cover_rows():
-    fields = json.loads((ROOT / "scripts" / "schemas" / "fields.json").read_text("utf-8"))
+    fields = json.loads((ROOT / "scripts" / "package" / "schemas" / "fields.json").read_text("utf-8"))
     for slug in SLUGS:
         for kind in performance.KINDS:
             for name, rows in extracted(slug, kind).items():
                 schema = json.loads(
-                    (ROOT / "scripts" / "schemas" / f"{performance.SCHEMAS[name]}.json").read_text("utf-8")
+                    (ROOT / "scripts" / "package" / "schemas" / f"{performance.SCHEMAS[name]}.json").read_text("utf-8")
                 )
                 names = [f if isinstance(f, str) else f["name"] for f in schema["fields"]]
                 assert all(isinstance(f, dict) or f in fields for f in schema["fields"])

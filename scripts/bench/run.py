@@ -1,0 +1,333 @@
+"""`python -m scripts bench [N …]` — time the whole build on synthetic centres, against a bare MkDocs floor.
+
+For each N: synth N disclosures → `build` into a temp folder (time per stage from the build's own
+timings, peak memory of the process tree) → one changed disclosure rebuilt (incremental) → our pages and
+MkDocs build in a temp copy of the site config (when `scripts/site/` offers --packages/--out) → the
+floor: a bare mkdocs-material build of N pages of the same size and Markdown shape, no hooks or extra
+plugins. Writes bench/out/bench.json and bench/out/bench.md. Never touches datapackages/ or site_src/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scripts.bench import synth
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "bench" / "out"
+PIPELINE_STAGES = ("read", "extract", "check", "package", "write", "validate")
+# Runs a command and prints the peak RSS (KiB) of the largest process in its tree, for per-step memory.
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def say(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def run(cmd: list[str], *, cwd: Path = ROOT) -> dict:
+    """Run one step; its wall seconds, peak RSS in MB, and exit code."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", PEAK, *cmd], cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    lines = proc.stderr.strip().splitlines()
+    peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
+    if proc.returncode != 0:
+        say(f"  step failed ({proc.returncode}): {' '.join(cmd)}\n" + "\n".join(lines[-15:-1]))
+    return {
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(peak, 1) if peak else None,
+        "returncode": proc.returncode,
+    }
+
+
+def _site_interface() -> bool:
+    """Our page generator can write into a temp docs folder from temp packages (else: not measured)."""
+    if not (ROOT / "scripts" / "site" / "__init__.py").exists():
+        return False
+    proc = subprocess.run(
+        [sys.executable, "-m", "scripts", "site", "--help"], cwd=ROOT, capture_output=True, text=True
+    )
+    return proc.returncode == 0 and all(o in proc.stdout for o in ("--packages", "--out", "--build-report"))
+
+
+def _markdown_table(text: str, limit: int = 400) -> str:
+    rows = list(csv.reader(io.StringIO(text)))[: limit + 1]
+    if not rows:
+        return ""
+    width = len(rows[0])
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+    out += [
+        "| " + " | ".join(c.replace("|", "/") for c in r + [""] * (width - len(r))) + " |" for r in rows[1:]
+    ]
+    return "\n".join(out)
+
+
+def floor_page(package: Path, size: int | None) -> str:
+    """A centre-like page without our work: title, headings and every CSV as a Markdown table."""
+    desc = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    parts = [f"# {desc['title']}\n", f"{desc.get('description', '')}\n"]
+    for res in desc["resources"]:
+        if res.get("format") == "csv":
+            parts.append(f"## {res.get('title') or res['name']}\n")
+            parts.append(_markdown_table((package / res["path"]).read_text(encoding="utf-8")) + "\n")
+    page = "\n".join(parts)
+    if size:  # same size as our page for this centre: trim, or repeat the tables
+        while len(page.encode()) < size:
+            page += "\n" + "\n".join(parts[2:])
+        page = page.encode()[:size].decode(errors="ignore")
+    return page
+
+
+def build_floor(packages: Path, work: Path, sizes: dict[str, int]) -> Path:
+    docs = work / "floor" / "docs"
+    (docs / "centres").mkdir(parents=True)
+    (docs / "index.md").write_text("# 基准\n\n空白对照站点。\n", encoding="utf-8")
+    for pkg in sorted(p for p in packages.iterdir() if p.is_dir()):
+        text = floor_page(pkg, sizes.get(pkg.name))
+        (docs / "centres" / f"{pkg.name}.md").write_text(text, encoding="utf-8")
+    config = work / "floor" / "mkdocs.yml"
+    config.write_text(
+        # Same navigation shape as our site (a short nav, centres outside it): a nav listing every page
+        # grows with pages x entries, which would flatter the ratio.
+        "site_name: 基准\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  language: zh\n"
+        "  font: false\nnav:\n  - index.md\nnot_in_nav: |\n  /centres/\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def page_weight(site: Path) -> dict:
+    """Gzipped KB of what one centre page loads: its HTML, every script and stylesheet the theme and
+    mkdocs.yml add, its chart specs and CSVs, and the site-wide search index (which grows with N)."""
+    import gzip
+
+    def gz(path: Path) -> int:
+        return len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else 0
+
+    centres = (
+        sorted(p for p in (site / "centres").iterdir() if p.is_dir()) if (site / "centres").is_dir() else []
+    )
+    if not centres:
+        return {}
+    page = centres[len(centres) // 2]
+    shared = [
+        *site.glob("assets/javascripts/*.js"),
+        *site.glob("assets/javascripts/workers/*.js"),
+        *site.glob("assets/stylesheets/*.css"),
+        *site.glob("assets/vendor/**/*.js"),
+        *site.glob("assets/js/*.js"),
+        *site.glob("assets/css/*.css"),
+    ]
+    own = [page / "index.html", *page.glob("charts/*.vg.json"), *page.glob("data/*.csv")]
+    index = gz(site / "search" / "search_index.json")
+    total = sum(gz(p) for p in shared + own) + index
+    return {"page": page.name, "total": round(total / 1024, 1), "search_index": round(index / 1024, 1)}
+
+
+def _one_changed(registry: Path) -> str:
+    """Change one disclosure (as a re-publication would) and return its slug."""
+    entries = json.loads(registry.read_text(encoding="utf-8"))
+    entry = entries[len(entries) // 2]
+    path = registry.parent / entry["file"]
+    data = path.read_bytes() + b"\n\n"
+    path.write_bytes(data)
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    registry.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return entry["slug"]
+
+
+def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
+    say(f"== {n} centres")
+    result: dict = {"n": n, "cpu_count": os.cpu_count()}
+    syn = work / "syn"
+    started = time.perf_counter()
+    synth.generate(n, syn, seed)
+    result["synth_seconds"] = round(time.perf_counter() - started, 3)
+    packages = work / "packages"
+    state = work / "state"
+    build_cmd = [
+        sys.executable,
+        "-m",
+        "scripts",
+        "build",
+        "--registry",
+        str(syn / "registry.json"),
+        "--out",
+        str(packages),
+        "--state",
+        str(state),
+        "--quiet",
+    ]
+    step = run(build_cmd)
+    timings = json.loads((state / "timings.json").read_text(encoding="utf-8"))
+    per = {k: round(1000 * v / max(1, n), 2) for k, v in timings["stage_seconds"].items()}
+    result["build"] = {
+        **step,
+        "workers": timings["workers"],
+        "counts": timings["counts"],
+        "stage_cpu_seconds": timings["stage_seconds"],
+        "stage_ms_per_disclosure": per,
+    }
+    core = sum(timings["stage_seconds"].get(k, 0.0) for k in ("read", "extract", "check", "package"))
+    result["extract_package_check_ms_per_disclosure"] = round(1000 * core / max(1, n), 2)
+    say(
+        f"  build {step['seconds']:.1f}s  ({result['extract_package_check_ms_per_disclosure']} ms/disclosure "
+        f"read+extract+check+package, {per.get('validate', 0)} ms validate, peak {step['peak_rss_mb']} MB)"
+    )
+
+    unchanged = run(build_cmd)
+    _one_changed(syn / "registry.json")
+    changed = run(build_cmd)
+    rebuilt = json.loads((state / "timings.json").read_text(encoding="utf-8"))["rebuilt"]
+    result["incremental"] = {
+        "no_change_seconds": unchanged["seconds"],
+        "one_changed_seconds": changed["seconds"],
+        "one_changed_rebuilt": rebuilt,
+        "one_changed_ratio": round(changed["seconds"] / step["seconds"], 4),
+    }
+    say(
+        f"  rebuild: unchanged {unchanged['seconds']:.2f}s, one changed {changed['seconds']:.2f}s "
+        f"({100 * result['incremental']['one_changed_ratio']:.1f}% of full)"
+    )
+
+    sizes: dict[str, int] = {}
+    if _site_interface():
+        site = work / "site"
+        from scripts import site as site_module
+
+        generated = (*site_module.GENERATED_DIRS, *site_module.GENERATED_PAGES)
+        shutil.copytree(
+            ROOT / "site_src",
+            site / "site_src",
+            ignore=lambda d, names: [n for n in names if Path(d) == ROOT / "site_src" and n in generated],
+        )
+        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+        hooks = str(ROOT / "scripts" / "site" / "hooks.py")
+        (site / "mkdocs.yml").write_text(config.replace("scripts/site/hooks.py", hooks), encoding="utf-8")
+        pages = run(
+            [
+                sys.executable,
+                "-m",
+                "scripts",
+                "site",
+                "--packages",
+                str(packages),
+                "--out",
+                str(site / "site_src"),
+                "--build-report",
+                str(state / "report.json"),
+            ]
+        )
+        mkdocs = run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")], cwd=site
+        )
+        result["pages"], result["mkdocs"] = pages, mkdocs
+        result["page_weight_kb_gz"] = page_weight(site / "site")
+        for page in (site / "site_src" / "centres").rglob("*.md"):
+            slug = page.stem if page.stem != "index" else page.parent.name
+            sizes[slug] = sizes.get(slug, 0) + page.stat().st_size
+        say(f"  pages {pages['seconds']:.1f}s, mkdocs {mkdocs['seconds']:.1f}s")
+    else:
+        result["pages"] = result["mkdocs"] = (
+            "not measured: scripts/site/ lacks --packages/--out/--build-report"
+        )
+        say("  pages/mkdocs: not measured (scripts/site/ lacks --packages/--out/--build-report)")
+    if floor:
+        config = build_floor(packages, work, sizes)
+        result["floor"] = run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=config.parent
+        )
+        result["floor"]["page_bytes"] = sum(p.stat().st_size for p in (config.parent / "docs").rglob("*.md"))
+        say(f"  floor (bare mkdocs-material, {n} pages) {result['floor']['seconds']:.1f}s")
+        ours = step["seconds"] + sum(
+            result[k]["seconds"] for k in ("pages", "mkdocs") if isinstance(result[k], dict)
+        )
+        result["total_seconds"] = round(ours, 3)
+        result["ratio_to_floor"] = round(ours / result["floor"]["seconds"], 3)
+    return result
+
+
+def summary(results: list[dict]) -> str:
+    lines = [
+        "# Benchmark",
+        "",
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
+        "",
+        "| N | build s | ms/disclosure read+extract+check+package | validate ms/disclosure | peak MB | "
+        "one changed (share of full) | pages s | mkdocs s | total s | floor s | total/floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def sec(r: dict, key: str) -> str:
+        return f"{r[key]['seconds']:.1f}" if isinstance(r.get(key), dict) else "—"
+
+    for r in results:
+        lines.append(
+            f"| {r['n']} | {r['build']['seconds']:.1f} | {r['extract_package_check_ms_per_disclosure']} | "
+            f"{r['build']['stage_ms_per_disclosure'].get('validate', '—')} | {r['build']['peak_rss_mb']} | "
+            f"{r['incremental']['one_changed_seconds']:.2f} s ({100 * r['incremental']['one_changed_ratio']:.1f}%) | "
+            f"{sec(r, 'pages')} | {sec(r, 'mkdocs')} | {r.get('total_seconds', '—')} | {sec(r, 'floor')} | "
+            f"{r.get('ratio_to_floor', '—')} |"
+        )
+    lines += ["", "Per stage (CPU ms per disclosure, summed over worker processes):", ""]
+    for r in results:
+        per = r["build"]["stage_ms_per_disclosure"]
+        lines.append(f"- N={r['n']}: " + ", ".join(f"{k} {per[k]}" for k in PIPELINE_STAGES if k in per))
+    lines += [
+        "",
+        "Page weight of one centre page (gzipped, all scripts, its charts' specs and CSVs, search index):",
+        "",
+    ]
+    for r in results:
+        weight = r.get("page_weight_kb_gz") or {}
+        if weight:
+            lines.append(
+                f"- N={r['n']}: {weight['total']} KB, of which search index {weight['search_index']} KB"
+            )
+    if any(not isinstance(r.get("pages"), dict) for r in results):
+        lines += [
+            "",
+            "Pages and MkDocs were not measured: `scripts/site/` does not offer `--packages/--out/--build-report`, "
+            "so total/floor covers the package build only.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    sizes = args.sizes or [5, 100, 1000]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+            results.append(bench_size(n, Path(tmp), seed=args.seed, floor=not args.no_floor))
+        (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        (out / "bench.md").write_text(summary(results), encoding="utf-8")
+    say(summary(results))
+    say(f"written: {out / 'bench.json'}, {out / 'bench.md'}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="benchmark the build on synthetic centres against a bare MkDocs floor")
+    p.add_argument("sizes", nargs="*", type=int, help="numbers of centres (default: 5 100 1000)")
+    p.add_argument("--out", default=str(OUT), help="folder for bench.json and bench.md (default: bench/out)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-floor", action="store_true", help="skip the bare MkDocs build")
+    p.set_defaults(func=cmd_bench)

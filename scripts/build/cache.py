@@ -1,0 +1,111 @@
+"""Incremental build cache: skip a disclosure whose input, registry entry and pipeline code are unchanged
+and whose package on disk is still exactly what we wrote last time.
+
+The cache is one JSON file in the build state folder (`.build/` by default, git-ignored). It stores, per
+slug, the cache key and the sha256 of every package file, plus the build record (status, messages), so a
+skipped disclosure is reported exactly like a rebuilt one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1]
+# What a package is made by: every file (code, vocab, schemas) under these stage folders, plus these
+# shared modules. Whole folders, not a list of entry modules: a module added, moved or renamed inside
+# a stage counts without anyone updating a list. The site, bench and build folders are not here:
+# changing a page or the orchestration does not change a package's bytes.
+STAGE_DIRS = ("extract", "checks", "package")
+SHARED_MODULES = ("errors.py", "numfmt.py")
+FORMAT = 2
+
+
+def pipeline_files() -> list[Path]:
+    found = [p for p in (SCRIPTS / m for m in SHARED_MODULES) if p.is_file()]
+    for folder in STAGE_DIRS:
+        found += [
+            p
+            for p in (SCRIPTS / folder).rglob("*")
+            if p.is_file() and p.suffix in {".py", ".json"} and "__pycache__" not in p.parts
+        ]
+    return sorted(found)
+
+
+@cache
+def code_hash() -> str:
+    """sha256 over the pipeline's code, vocab and schemas: any change there invalidates every entry."""
+    digest = hashlib.sha256()
+    for path in pipeline_files():
+        digest.update(path.relative_to(SCRIPTS).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key(data: bytes, entry: dict) -> str:
+    """What a package depends on: the input bytes, its registry entry and the pipeline code."""
+    meta = {k: v for k, v in entry.items() if k != "path"}
+    digest = hashlib.sha256()
+    digest.update(hashlib.sha256(data).digest())
+    digest.update(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str).encode())
+    digest.update(code_hash().encode())
+    digest.update(str(FORMAT).encode())
+    return digest.hexdigest()
+
+
+def file_hashes(contents: dict[str, bytes]) -> dict[str, str]:
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in contents.items()}
+
+
+def intact(target: Path, hashes: dict[str, str]) -> bool:
+    """The package folder holds exactly the recorded files with the recorded bytes (nothing more)."""
+    if not target.is_dir():
+        return False
+    found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    if found != set(hashes):
+        return False
+    return all(hashlib.sha256((target / rel).read_bytes()).hexdigest() == h for rel, h in hashes.items())
+
+
+class BuildCache:
+    """slug -> {key, files: {rel: sha256}, record, validated}; loaded once, saved once per build."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict] = data["entries"] if data.get("format") == FORMAT else {}
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            self.entries = {}  # a missing or damaged cache only costs a full build
+
+    def hit(self, slug: str, cache_key: str, target: Path, *, need_validated: bool) -> dict | None:
+        """The cached record when nothing needs doing for `slug`, else None."""
+        entry = self.entries.get(slug)
+        if not entry or entry.get("key") != cache_key:
+            return None
+        if need_validated and not entry.get("validated"):
+            return None
+        if not intact(target, entry.get("files", {})):
+            return None
+        return dict(entry["record"])
+
+    def store(
+        self, slug: str, cache_key: str, files: dict[str, str], record: dict, *, validated: bool
+    ) -> None:
+        self.entries[slug] = {"key": cache_key, "files": files, "record": record, "validated": validated}
+
+    def forget(self, slug: str) -> None:
+        self.entries.pop(slug, None)
+
+    def keep_only(self, slugs: set[str]) -> None:
+        self.entries = {s: e for s, e in self.entries.items() if s in slugs}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False, sort_keys=True),
+            encoding="utf-8",
+        )
+        tmp.replace(self.path)

@@ -1,0 +1,307 @@
+"""`package` (one file) and `build` (every registered disclosure) commands.
+
+Errors in one disclosure are reported with file, line, what was expected and a hint, and the build goes
+on with the others; `--strict` turns any such report into a failing exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from scripts import checks, package
+from scripts.build import cache, registry
+from scripts.errors import DisclosureError, InternalError, StaleError
+from scripts.extract import pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+DATAPACKAGES = ROOT / "datapackages"
+REPORT = ROOT / ".build" / "report.json"
+
+
+def say(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def disclosure(data: bytes, file: str, timings: dict | None = None) -> pipeline.Extraction:
+    """One disclosure through the extraction and check stages: its resources, the quality report included.
+
+    `timings`, when given, receives seconds per stage (read, extract, check) for the benchmark.
+    """
+    ex = pipeline.extract(data, file, timings)
+    clock = time.perf_counter()
+    ex.add("quality_report", "quality_report", checks.run(ex))
+    if timings is not None:
+        timings["check"] = time.perf_counter() - clock
+    return ex
+
+
+def package_files(
+    path: Path, meta: dict | None, overrides: dict | None = None, *, timings: dict | None = None
+) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
+    """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage."""
+    data = path.read_bytes()
+    try:
+        ex = disclosure(data, str(path), timings)
+        meta = dict(meta or pipeline.guess_meta(ex, path))
+        meta.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        clock = time.perf_counter()
+        contents = package.files(ex, meta, path.name)
+        if timings is not None:
+            timings["package"] = time.perf_counter() - clock
+    except DisclosureError:
+        raise
+    except Exception as exc:  # a bug of ours must still not hide which input triggered it
+        raise InternalError(
+            f"internal error {type(exc).__name__}: {exc}",
+            file=str(path),
+            hint="this is a bug in the pipeline, not in the input: please report it with this file",
+        ) from exc
+    return contents, meta, ex
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        say(f"{path}: no such file (expected a disclosure text file)")
+        return 2
+    overrides = {
+        "name": args.name,
+        "short_name": args.name,
+        "slug": args.slug,
+        "fiscal_year": args.year,
+        "division_code": args.division_code,
+    }
+    try:
+        contents, meta, ex = package_files(path, registry.lookup(path), overrides)
+    except DisclosureError as exc:
+        say(exc.at(str(path)))
+        return 1
+    out = Path(args.out)
+    package.write(out, contents)
+    for warning in ex.warnings:
+        say(f"warning: {warning}")
+    problems = [] if args.no_validate else package.validate(out)
+    for problem in problems:
+        say(f"{out}: invalid package: {problem}")
+    say(f"{path} -> {out} ({meta['slug']}, {len(ex.tables)} tables, {len(ex.resources)} resources)")
+    return 1 if problems or (args.strict and ex.warnings) else 0
+
+
+PARALLEL_MIN = 8  # below this many disclosures to rebuild, worker start-up costs more than it saves
+
+
+def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
+    """Build one disclosure (in a worker process when there are many); never raises."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    record = {
+        "slug": entry["slug"],
+        "name": entry["name"],
+        "file": entry["file"],
+        "status": "ok",
+        "messages": [],
+    }
+    out = {"record": record, "files": None, "stale": [], "validated": False, "timings": timings}
+    try:
+        contents, _, ex = package_files(entry["path"], entry, timings=timings)
+    except DisclosureError as exc:
+        record.update(status="failed", messages=[str(exc.at(entry["file"]))])
+        timings["total"] = time.perf_counter() - started
+        return out
+    record["messages"] = [str(w) for w in ex.warnings]
+    record["tables"] = len(ex.tables)
+    out["files"] = cache.file_hashes(contents)
+    try:
+        clock = time.perf_counter()
+        if check:
+            out["stale"] = package.differences(target, contents)
+        else:
+            package.write(target, contents)
+        timings["write"] = time.perf_counter() - clock
+        if validate and not check:
+            clock = time.perf_counter()
+            problems = package.validate(target)
+            timings["validate"] = time.perf_counter() - clock
+            out["validated"] = True
+            if problems:
+                record.update(status="invalid", messages=record["messages"] + problems)
+    except Exception as exc:  # a bug of ours in writing/validating: report it against this disclosure only
+        record.update(
+            status="failed",
+            messages=record["messages"]
+            + [
+                str(
+                    InternalError(
+                        f"internal error {type(exc).__name__}: {exc}",
+                        file=entry["file"],
+                        hint="this is a bug in the pipeline, not in the input: please report it with this file",
+                    )
+                )
+            ],
+        )
+        out["files"] = None
+    if ex.warnings and record["status"] == "ok":
+        record["status"] = "warnings"
+    timings["total"] = time.perf_counter() - started
+    return out
+
+
+def _run_jobs(jobs: list[tuple], workers: int) -> list[dict]:
+    if workers <= 1 or len(jobs) < PARALLEL_MIN:
+        return [_job(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_job, *zip(*jobs, strict=True), chunksize=chunk))
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)  # ru_maxrss is in KiB on Linux
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    wall = time.perf_counter()
+    out_dir = Path(args.out) if args.out else DATAPACKAGES
+    state = (
+        Path(args.state)
+        if args.state
+        else (REPORT.parent if not args.out else out_dir.with_name(out_dir.name + ".build"))
+    )
+    try:
+        entries = registry.load(Path(args.registry)) if args.registry else registry.entries()
+    except DisclosureError as exc:
+        say(f"FAILED {exc}")
+        return 2
+    entries = [e for e in entries if not args.only or e["slug"] in args.only]
+    store = cache.BuildCache(state / "cache.json")
+    validate = not (args.no_validate or args.check)
+    results: dict[str, dict] = {}
+    jobs, keys = [], {}
+    for entry in entries:
+        target = out_dir / entry["slug"]
+        keys[entry["slug"]] = cache.key(entry["path"].read_bytes(), entry)
+        hit = (
+            None
+            if args.no_cache
+            else store.hit(entry["slug"], keys[entry["slug"]], target, need_validated=validate)
+        )
+        if hit is not None:
+            results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
+        else:
+            jobs.append((entry, target, args.check, validate))
+    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+    for result in _run_jobs(jobs, workers):
+        record = result["record"]
+        results[record["slug"]] = result
+        if result["files"] is None or result["stale"] or (args.check and record["status"] == "failed"):
+            store.forget(record["slug"])
+        elif not args.check or not result["stale"]:
+            store.store(
+                record["slug"], keys[record["slug"]], result["files"], record, validated=result["validated"]
+            )
+    stale, summary, stage_totals = [], [], {}
+    for entry in entries:
+        result = results[entry["slug"]]
+        record = result["record"]
+        summary.append(record)
+        for stage, seconds in result["timings"].items():
+            stage_totals[stage] = stage_totals.get(stage, 0.0) + seconds
+        if result.get("stale"):
+            stale.append(
+                StaleError(
+                    f"package is stale: {', '.join(result['stale'][:5])}",
+                    file=str(out_dir / entry["slug"]),
+                    hint="run `nox -s build` (python -m scripts build) and commit datapackages/",
+                )
+            )
+        seconds = result["timings"].get("total")
+        timing = "cached" if result.get("cached") else f"{seconds:.2f}s"
+        if not args.quiet or record["status"] != "ok":
+            say(f"{record['status']:8} {entry['slug']:32} {record.get('tables', 0):3} tables  {timing}")
+            for message in record["messages"]:
+                say(f"         {message}")
+    if not args.only and not args.check and out_dir.is_dir():
+        known = {e["slug"] for e in entries}
+        for orphan in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name not in known):
+            stale.append(
+                StaleError(
+                    "package has no registry entry",
+                    file=str(orphan),
+                    hint="remove it or add its disclosure to disclosures/registry.json",
+                )
+            )
+    if not args.only:
+        store.keep_only({e["slug"] for e in entries})
+    store.save()
+    for problem in stale:
+        say(f"STALE  {problem}")
+    state.mkdir(parents=True, exist_ok=True)
+    # report.json holds no timings, so two builds of the same inputs give the same report (and report page).
+    (state / "report.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    counts = {s: sum(r["status"] == s for r in summary) for s in ("ok", "warnings", "invalid", "failed")}
+    timings = {
+        "disclosures": len(entries),
+        "rebuilt": len(jobs),
+        "cached": len(entries) - len(jobs),
+        "workers": workers if len(jobs) >= PARALLEL_MIN else 1,
+        "wall_seconds": round(time.perf_counter() - wall, 3),
+        "stage_seconds": {k: round(v, 4) for k, v in sorted(stage_totals.items())},
+        "peak_rss_mb": _peak_rss_mb(),
+        "counts": counts,
+    }
+    (state / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    say(
+        f"built {len(entries)} disclosures ({len(jobs)} rebuilt, {timings['cached']} unchanged) in "
+        f"{timings['wall_seconds']:.1f}s: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        + (f"; {len(stale)} stale" if stale else "")
+        + f"; report: {state / 'report.json'}"
+    )
+    # A disclosure that cannot be read is reported and the others are built; --strict makes it fatal.
+    # An invalid package or a stale one is our output being wrong: always fatal.
+    unreadable = counts["failed"] > 0 or counts["warnings"] > 0
+    return 1 if counts["invalid"] or stale or (args.strict and unreadable) else 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("package", help="convert one disclosure into a data package")
+    p.add_argument("file")
+    p.add_argument("--out", required=True, help="folder to write the package into")
+    p.add_argument("--name", help="official name (default: from the registry or the text)")
+    p.add_argument("--slug", help="package name (default: from the registry, else x-<sha256 prefix>)")
+    p.add_argument("--year", type=int, help="fiscal year (default: from the text)")
+    p.add_argument("--division-code", help="GB/T 2260 code of the body's division")
+    p.add_argument("--strict", action="store_true", help="fail on any warning (e.g. an unreadable table)")
+    p.add_argument("--no-validate", action="store_true", help="skip frictionless validation")
+    p.set_defaults(func=cmd_package)
+
+    b = sub.add_parser("build", help="package every registered disclosure into datapackages/")
+    b.add_argument("--check", action="store_true", help="write nothing; fail when datapackages/ is stale")
+    b.add_argument("--strict", action="store_true", help="fail on any warning")
+    b.add_argument("--only", nargs="*", help="slugs to build (default: all)")
+    b.add_argument("--no-validate", action="store_true", help="skip frictionless validation")
+    b.add_argument("--registry", help="registry JSON to build from (default: disclosures/registry.json)")
+    b.add_argument("--out", help="folder for the packages (default: datapackages/)")
+    b.add_argument(
+        "--state",
+        help="folder for cache.json, report.json, timings.json "
+        "(default: .build/, or <out>.build/ with --out)",
+    )
+    b.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    b.add_argument("--no-cache", action="store_true", help="rebuild every disclosure, changed or not")
+    b.add_argument("--quiet", action="store_true", help="print only disclosures that are not ok")
+    b.set_defaults(func=cmd_build)

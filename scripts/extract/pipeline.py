@@ -1,0 +1,186 @@
+"""One disclosure, bytes to tidy resources: read -> segment -> tables/ + prose.
+
+Nothing here writes files (`scripts/package` does) and nothing here checks figures (`scripts/checks`
+does; `scripts/build` runs both). A table that cannot be read does not stop the
+disclosure: it is listed as `unreadable` with the reason, and its cells are kept in `raw_cells`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.errors import DisclosureError, NoTablesError
+from scripts.extract import prose
+from scripts.extract import tables as table_modules
+from scripts.extract.model import Line, RawTable
+from scripts.extract.readers import read_document
+from scripts.extract.segment import kinds, segment
+
+
+@dataclass
+class Resource:
+    name: str
+    schema: str
+    rows: list[dict] = field(default_factory=list)
+    status: str = "present"  # present | empty
+    unit_original: str | None = None
+    # The table kind's own title when the schema is shared by several kinds (the schema's title is generic).
+    title: str | None = None
+
+
+@dataclass
+class Extraction:
+    file: str
+    sha256: str
+    text_bytes: bytes
+    lines: list[Line]
+    tables: list[RawTable]
+    resources: dict[str, Resource]
+    warnings: list[DisclosureError]
+
+    def rows(self, name: str) -> list[dict]:
+        res = self.resources.get(name)
+        return res.rows if res else []
+
+    def add(self, name: str, schema: str, rows: list[dict]) -> Resource:
+        """Add rows to a resource (made on first use); later stages add theirs (the quality report)."""
+        return _add(self.resources, name, schema, rows)
+
+
+def _kind_titles() -> dict[str, str]:
+    return {k["kind"]: k["title"] for k in kinds()}
+
+
+def _add(resources: dict[str, Resource], name: str, schema: str, rows: list[dict]) -> Resource:
+    res = resources.setdefault(name, Resource(name, schema))
+    res.rows.extend(rows)
+    return res
+
+
+def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
+    """Everything the package needs from one disclosure's bytes.
+
+    `timings`, when given, receives seconds per stage (read, extract) for the benchmark.
+    """
+    clock = time.perf_counter()
+    lines = read_document(data, file)
+    if timings is not None:
+        timings["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+    tables = segment(lines)
+    if not tables:
+        raise NoTablesError(
+            "no budget table found",
+            file=file,
+            line=lines[0].no if lines else 1,
+            expected="table titles such as “预算01表 收支总表” or “表 1. … 收支总表”",
+            hint="is this the text of a 部门预算 disclosure? Tables must be one row per line, cells separated by TABs",
+        )
+    resources: dict[str, Resource] = {}
+    warnings: list[DisclosureError] = []
+    inventory: list[dict] = []
+    raw_cells: list[dict] = []
+    filled: set[str] = set()  # resources fed by at least one table that is not empty
+    produced_by_tables: set[str] = set()
+    titles = _kind_titles()
+    modules = table_modules.modules()
+    for seq, table in enumerate(tables, start=1):
+        entry = {
+            "seq": seq,
+            "number": table.number,
+            "kind": table.kind,
+            "kind_title": titles.get(table.kind),
+            "title": table.title,
+            "unit_original": table.unit,
+            "status": "present",
+            "resource": None,
+            "rows": 0,
+            "note": " ".join(n.text.strip() for n in table.notes) or None,
+            "source_line": table.title_line,
+            "end_line": table.end_line,
+        }
+        module = modules.get(table.kind)
+        try:
+            if module is None:
+                raise DisclosureError(
+                    f"table “{table.title}” is of no known kind"
+                    if table.kind == "unknown"
+                    else f"no module in scripts/tables/ reads kind {table.kind!r}",
+                    line=table.title_line,
+                    expected="a title naming one of the kinds in scripts/vocab/table_kinds.json",
+                    hint="add its title words to scripts/vocab/table_kinds.json and a module in scripts/tables/",
+                )
+            produced = module.extract(table)
+        except DisclosureError as exc:
+            warnings.append(exc.at(file))
+            entry.update(
+                status="unreadable", note=((entry["note"] or "") + f" 读取问题：{exc.message}").strip()
+            )
+            raw_cells.extend(
+                {"table_seq": seq, "source_line": row.line, "column": col, "text": text}
+                for row in table.rows
+                for col, text in enumerate(row.cells, start=1)
+                if text
+            )
+            inventory.append(entry)
+            continue
+        names = []
+        for name, rows in produced.items():
+            res = _add(resources, name, module.SCHEMAS[name], rows)
+            if res.schema != name and name in titles:
+                res.title = titles[name]
+            if table.unit != "万元":
+                res.unit_original = table.unit
+            names.append(name)
+            produced_by_tables.add(name)
+            entry["rows"] += len(rows)
+        entry["resource"] = " ".join(names) or None
+        if entry["rows"] == 0 or table.says_empty:
+            # Published zeros under a note "无…预算" are kept as rows; the table still counts as empty.
+            entry["status"] = "empty"
+        else:
+            filled.update(names)
+        inventory.append(entry)
+
+    for name, rows in prose.extract(lines, tables).items():
+        _add(resources, name, prose.SCHEMAS[name], rows)
+    _add(resources, "tables", "tables", inventory)
+    if raw_cells:
+        _add(resources, "raw_cells", "raw_cells", raw_cells)
+    for res in resources.values():
+        if not res.rows or (res.name in produced_by_tables and res.name not in filled):
+            res.status = "empty"
+    extraction = Extraction(file, hashlib.sha256(data).hexdigest(), data, lines, tables, resources, warnings)
+    if timings is not None:
+        timings["extract"] = time.perf_counter() - clock
+    return extraction
+
+
+def guess_meta(extraction: Extraction, path: Path) -> dict:
+    """Metadata for a file that is not in the registry: taken from the text itself."""
+    org = next((t.org_name for t in extraction.tables if t.org_name), None)
+    head = "".join(line.text.strip() for line in extraction.lines[:6])
+    year_match = re.search(r"(20\d\d)\s*年", head) or re.search(
+        r"(20\d\d)\s*年", " ".join(t.title for t in extraction.tables)
+    )
+    if org is None:
+        title = re.search(r"(?:20\d\d\s*年)?(.{2,40}?)(?:20\d\d\s*年)?\s*(?:部门)?预算", head)
+        org = title.group(1).strip() if title else None
+    return {
+        "name": org or path.stem,
+        "short_name": org or path.stem,
+        "fiscal_year": int(year_match.group(1)) if year_match else None,
+        "slug": "x-" + extraction.sha256[:12],
+        "province": None,
+        "city": None,
+        "district": None,
+        "division_code": None,
+        "source_url": None,
+        "published": None,
+        "sha256": extraction.sha256,
+        "received_as": path.name,
+    }

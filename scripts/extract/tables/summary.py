@@ -1,0 +1,116 @@
+"""收支总表 and 财政拨款收支总表: two-sided tables, income lines on the left, expenditure lines on the right.
+
+Each side becomes its own sequence of lines (side, seq). A line is classified by its words
+(vocab/summary_items.json): grand total, 本年 subtotal, carryover block, income source; expenditure
+lines are 类 of the functional classification and get their 3-digit code from vocab/function_classes.json.
+Blocks: a line such as `一、本年收入` or `二、上年结转` opens a block; the following lines of that side
+are its parts (parent_seq, level 2) until the next total/subtotal/carryover line.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from scripts.errors import CellError
+from scripts.extract.cells import amount, enumerator_level, is_blank, split_enumerator, to_wan
+from scripts.extract.model import RawTable, Row
+from scripts.extract.tables import _columns
+
+KINDS = ("budget_summary", "fiscal_summary")
+SCHEMAS = {"budget_summary": "two_sided_summary", "fiscal_summary": "two_sided_summary"}
+SIDES = ("income", "expenditure")
+
+
+@cache
+def _classes() -> dict[str, str | None]:
+    """类 name -> 3-digit code; names without a code (往来性支出) map to None."""
+    data = _columns.vocab("function_classes")
+    names: dict[str, str | None] = {c["name"]: c["code"] for c in data["classes"]}
+    names.update({n: None for n in data.get("unclassified", [])})
+    return names
+
+
+def _line_rule(item: str, side: str) -> dict | None:
+    words = _columns.squeeze(item)
+    for rule in _columns.vocab("summary_items")["lines"]:
+        if rule.get("side", side) != side:
+            continue
+        if words in rule.get("equals", []) or any(w in words for w in rule.get("any", [])):
+            return rule
+    return None
+
+
+def _columns_of(header: list[Row]) -> list[tuple[int, int]]:
+    """(label column, amount column) per side, from the `项目 | 预算数 | 项目 | 预算数` header row."""
+    for row in header:
+        cells = [_columns.squeeze(c) for c in row.cells]
+        labels = [i for i, c in enumerate(cells) if c == "项目"]
+        if len(labels) == 2:
+            return [(labels[0], labels[0] + 1), (labels[1], labels[1] + 1)]
+    return [(0, 1), (2, 3)]
+
+
+def _split(table: RawTable) -> tuple[list[Row], list[Row]]:
+    words = set(_columns.vocab("summary_items")["header_words"])
+    for i, row in enumerate(table.rows):
+        texts = [_columns.squeeze(c) for c in row.cells if not is_blank(c)]
+        if texts and not all(t in words for t in texts):
+            return table.rows[:i], table.rows[i:]
+    return table.rows, []
+
+
+def extract(table: RawTable) -> dict[str, list[dict]]:
+    header, data = _split(table)
+    positions = _columns_of(header)
+    classes = _classes()
+    out: list[dict] = []
+    for side, (label_col, amount_col) in zip(SIDES, positions, strict=True):
+        seq = 0
+        block: dict | None = None  # the line that opened the current block
+        for row in data:
+            raw = row.cells[label_col] if label_col < len(row.cells) else ""
+            cell = row.cells[amount_col] if amount_col < len(row.cells) else ""
+            if is_blank(raw):
+                if not is_blank(cell):
+                    raise CellError(
+                        f"amount {cell!r} without a line label",
+                        line=row.line,
+                        expected="项目 | 预算数 pairs",
+                        hint="check the columns of this row",
+                    )
+                continue
+            item_no, item = split_enumerator(raw)
+            rule = _line_rule(item, side)
+            row_type = rule.get("row_type", "item") if rule else "item"
+            class_code = None
+            if side == "expenditure" and row_type == "item":
+                class_code = classes.get(_columns.squeeze(item))
+            parent = None
+            if rule and "opens" in rule:
+                block = None
+            if row_type == "item" and block is not None:
+                parent = block
+                if block["row_type"] == "carryover":
+                    row_type = "carryover"
+            elif rule and rule.get("row_type") in ("total", "subtotal", "carryover"):
+                block = None
+            seq += 1
+            record = {
+                "side": side,
+                "seq": seq,
+                "item_no": item_no,
+                "enumerator_level": enumerator_level(raw),
+                "item": item,
+                "level": 2 if parent else 1,
+                "parent_seq": parent["seq"] if parent else None,
+                "row_type": row_type,
+                "item_key": rule["key"] if rule else None,
+                "function_class_code": class_code,
+                "amount": to_wan(amount(cell, row.line), table.unit),
+                "unit_original": table.unit,
+                "source_line": row.line,
+            }
+            if rule and "opens" in rule:
+                block = record
+            out.append(record)
+    return {table.kind: out}

@@ -1,0 +1,175 @@
+"""Tidy resources -> the files of a Frictionless data package, byte for byte reproducible.
+
+CSV: UTF-8, LF, fields in schema order, blank for "not published". Nothing here knows how the resources
+were extracted: an `Extraction` (scripts/extract/pipeline.py) is read for its resources, lines and bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scripts.package.fdp import model
+from scripts.package.layout import RESOURCE_ORDER
+from scripts.package.tableschema import field_names, schema, schema_in
+
+if TYPE_CHECKING:
+    from scripts.extract.pipeline import Extraction
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "知识共享署名 4.0 国际许可协议（数据整理部分）；原始数据为政府依法公开的预算信息",
+}
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_text(schema_name: str, rows: list[dict]) -> str:
+    names = field_names(schema_name)
+    unknown = {k for row in rows for k in row} - set(names)
+    if unknown:
+        raise KeyError(
+            f"rows carry fields {sorted(unknown)} that schemas/{schema_name}.json does not declare"
+        )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if row.get(n) is None else row[n] for n in names])
+    return buf.getvalue()
+
+
+def _order(name: str) -> tuple[int, str]:
+    return (RESOURCE_ORDER.index(name) if name in RESOURCE_ORDER else len(RESOURCE_ORDER), name)
+
+
+def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
+    names = sorted(ex.resources, key=_order)
+    year = meta.get("fiscal_year")
+    title = f"{meta['name']} {year}年部门预算" if year else f"{meta['name']} 部门预算"
+    resources = []
+    for name in names:
+        res = ex.resources[name]
+        sch = schema(res.schema)
+        # A schema shared by several table kinds has a generic title; the resource names its own table.
+        res_title = res.title or sch.get("title")
+        entry = {
+            "name": name,
+            "path": f"data/{name}.csv",
+            "profile": "tabular-data-resource",
+            "title": res_title,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": f"schemas/{res.schema}.json",
+            "x_status": res.status,
+            "x_rows": len(res.rows),
+        }
+        if res.unit_original:
+            entry["x_unit_original"] = res.unit_original
+        resources.append(entry)
+    resources.append(
+        {
+            "name": "source",
+            "path": f"source/{source_name}",
+            "type": "text",
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8" if _is_utf8(ex.text_bytes) else "gb18030",
+            "title": "原始公开文本（逐字节保存）",
+            "hash": f"sha256:{ex.sha256}",
+            "bytes": len(ex.text_bytes),
+        }
+    )
+    place = " ".join(p for p in (meta.get("province"), meta.get("city"), meta.get("district")) if p)
+    return {
+        "name": meta["slug"],
+        "title": title,
+        "description": (
+            f"{meta['name']}公开的{year or ''}年部门预算，从公开文本逐表提取为结构化数据。金额单位为万元"
+            "（原表以元计的已精确换算），按原文位数发布，未作任何修正；核对结果见 quality_report。"
+        ),
+        "version": "1.0.0",
+        "licenses": [LICENSE],
+        "keywords": ["部门预算", "预算公开", "财政", meta.get("short_name") or meta["name"]],
+        "fiscal_year": year,
+        "currency": "CNY",
+        "x_amount_unit": "万元",
+        "x_organisation": meta["name"],
+        "x_short_name": meta.get("short_name"),
+        "x_place": place or None,
+        "province": meta.get("province"),
+        "city": meta.get("city"),
+        "district": meta.get("district"),
+        "division_code": meta.get("division_code"),
+        "sources": [
+            {
+                "title": f"{meta['name']} {year or ''}年部门预算（公开文本）",
+                "path": meta.get("source_url") or f"source/{source_name}",
+                "sha256": ex.sha256,
+                "x_received_as": meta.get("received_as"),
+                "x_published": meta.get("published"),
+            }
+        ],
+        "model": model({n: ex.resources[n].schema for n in names}),
+        "resources": resources,
+    }
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
+    """Every file of the package, relative path -> bytes (the writer and the staleness test share it)."""
+    out: dict[str, bytes] = {"datapackage.json": dumps(descriptor(ex, meta, source_name)).encode()}
+    for name, res in ex.resources.items():
+        out[f"data/{name}.csv"] = csv_text(res.schema, res.rows).encode()
+        out[f"schemas/{res.schema}.json"] = dumps(schema_in(res.schema, set(ex.resources))).encode()
+    out[f"source/{source_name}"] = ex.text_bytes
+    return dict(sorted(out.items()))
+
+
+def write(target: Path, contents: dict[str, bytes]) -> bool:
+    """Make `target` hold exactly `contents`; True when anything changed."""
+    changed = False
+    existing = (
+        {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+        if target.exists()
+        else set()
+    )
+    for rel in existing - set(contents):
+        (target / rel).unlink()
+        changed = True
+    for rel, data in contents.items():
+        path = target / rel
+        if path.exists() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        changed = True
+    for d in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+        if not any(d.iterdir()):
+            d.rmdir()
+    return changed
+
+
+def differences(target: Path, contents: dict[str, bytes]) -> list[str]:
+    existing = (
+        {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+        if target.exists()
+        else set()
+    )
+    diff = sorted(existing ^ set(contents))
+    diff += sorted(r for r in existing & set(contents) if (target / r).read_bytes() != contents[r])
+    return diff

@@ -1,0 +1,55 @@
+"""MkDocs hooks (mkdocs.yml `hooks:`): vendor assets before each build, chart spec URLs per page."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from mkdocs.exceptions import PluginError
+
+# Hooks are loaded by file path, not as part of the package: make `scripts` importable from any cwd.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from scripts.site import assets as site_assets  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.site")
+
+_DATA_SPEC = re.compile(r'(<div\b[^>]*\bclass="chart"[^>]*\bdata-spec=")([^"]+)(")')
+
+
+def on_pre_build(config) -> None:
+    # Before mkdocs collects docs_dir, so the vendor files are part of this build.
+    try:
+        changed = site_assets.build_assets(config["docs_dir"])
+    except site_assets.SiteAssetError as err:
+        raise PluginError(str(err)) from err
+    if changed:
+        log.info("site assets written: %s", ", ".join(p.name for p in changed))
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Rewrite each chart's `data-spec` (relative to the Markdown file) to a site-root URL.
+
+    mkdocs rewrites Markdown links but not data attributes; a site-root URL keeps working after
+    instant navigation, whatever page the script runs on. A missing spec fails the build.
+    """
+    base_path = urlsplit(config["site_url"] or "/").path.rstrip("/") + "/"
+    src_dir = posixpath.dirname(page.file.src_uri)
+
+    def rewrite(match: re.Match) -> str:
+        value = match.group(2)
+        if urlsplit(value).scheme or value.startswith("/"):
+            raise PluginError(f"{page.file.src_uri}: chart spec must be a relative path, got {value!r}")
+        target = posixpath.normpath(posixpath.join(src_dir, unquote(value)))
+        file = files.get_file_from_path(target)
+        if file is None:
+            raise PluginError(f"{page.file.src_uri}: chart spec {value!r} not found ({target})")
+        return f"{match.group(1)}{base_path}{file.url}{match.group(3)}"
+
+    return _DATA_SPEC.sub(rewrite, html)
