@@ -32,7 +32,12 @@ def disclosure(data: bytes, file: str, timings: dict | None = None) -> pipeline.
 
     `timings`, when given, receives seconds per stage (read, extract, check) for the benchmark.
     """
-    ex = pipeline.extract(data, file, timings)
+    return disclosure_files([(file, data)], timings)
+
+
+def disclosure_files(files: list[tuple[str, bytes]], timings: dict | None = None) -> pipeline.Extraction:
+    """`disclosure` for the files of one disclosure, read in the order given."""
+    ex = pipeline.extract_files(files, timings)
     clock = time.perf_counter()
     ex.add("quality_report", "quality_report", checks.run(ex))
     if timings is not None:
@@ -41,12 +46,14 @@ def disclosure(data: bytes, file: str, timings: dict | None = None) -> pipeline.
 
 
 def package_files(
-    path: Path, meta: dict | None, overrides: dict | None = None, *, timings: dict | None = None
+    path: Path | list[Path], meta: dict | None, overrides: dict | None = None, *, timings: dict | None = None
 ) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
-    """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage."""
-    data = path.read_bytes()
+    """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage.
+    Several paths are the files of one disclosure (a prose PDF and a tables PDF)."""
+    paths = path if isinstance(path, list) else [path]
+    path = paths[0]
     try:
-        ex = disclosure(data, str(path), timings)
+        ex = disclosure_files([(str(p), p.read_bytes()) for p in paths], timings)
         meta = dict(meta or pipeline.guess_meta(ex, path))
         meta.update({k: v for k, v in (overrides or {}).items() if v is not None})
         clock = time.perf_counter()
@@ -65,10 +72,12 @@ def package_files(
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        say(f"{path}: no such file (expected a disclosure text file)")
-        return 2
+    paths = [Path(f) for f in args.file]
+    for path in paths:
+        if not path.is_file():
+            say(f"{path}: no such file (expected a disclosure: its PDF as published, or text exported from it)")
+            return 2
+    path = paths[0]
     overrides = {
         "name": args.name,
         "short_name": args.name,
@@ -77,7 +86,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         "division_code": args.division_code,
     }
     try:
-        contents, meta, ex = package_files(path, registry.lookup(path), overrides)
+        contents, meta, ex = package_files(paths, registry.lookup(path), overrides)
     except DisclosureError as exc:
         say(exc.at(str(path)))
         return 1
@@ -108,7 +117,7 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
     }
     out = {"record": record, "files": None, "stale": [], "validated": False, "timings": timings}
     try:
-        contents, _, ex = package_files(entry["path"], entry, timings=timings)
+        contents, _, ex = package_files(entry["paths"], entry, timings=timings)
     except DisclosureError as exc:
         record.update(status="failed", messages=[str(exc.at(entry["file"]))])
         timings["total"] = time.perf_counter() - started
@@ -279,7 +288,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("package", help="convert one disclosure into a data package")
-    p.add_argument("file")
+    p.add_argument("file", nargs="+", help="the files of one disclosure: PDF(s) as published, or exported text")
     p.add_argument("--out", required=True, help="folder to write the package into")
     p.add_argument("--name", help="official name (default: from the registry or the text)")
     p.add_argument("--slug", help="package name (default: from the registry, else x-<sha256 prefix>)")

@@ -77,24 +77,40 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
         raise RegistryError(
             f"{where}: sha256 is malformed", file=registry, expected="64 lower-case hex digits"
         )
-    path = (base / entry["file"]).resolve()
+    parts = entry.get("parts", [])
+    if not isinstance(parts, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("file"), str) and isinstance(p.get("sha256"), str)
+        and SHA256.match(p["sha256"]) for p in parts
+    ):
+        raise RegistryError(
+            f"{where}: 'parts' is malformed",
+            file=registry,
+            expected="a list of {file, sha256, received_as}: the further files of the same disclosure",
+        )
+    paths = [_checked_file(where, f, sha, registry, base, verify) for f, sha in
+             [(entry["file"], entry["sha256"])] + [(p["file"], p["sha256"]) for p in parts]]
+    return dict(entry, path=paths[0], paths=paths)
+
+
+def _checked_file(where: str, name: str, sha: str, registry: Path, base: Path, verify: bool) -> Path:
+    path = (base / name).resolve()
     if not path.is_file():
         raise RegistryError(
-            f"{where}: file {entry['file']!r} not found",
+            f"{where}: file {name!r} not found",
             file=registry,
             expected=f"a file under {base}",
             hint="paths are relative to disclosures/",
         )
     if verify:
         found = sha256_of(path)
-        if found != entry["sha256"]:
+        if found != sha:
             raise RegistryError(
-                f"sha256 mismatch: registry says {entry['sha256']}, file has {found}",
+                f"sha256 mismatch: registry says {sha}, file has {found}",
                 file=path,
                 expected="the file byte for byte as received",
                 hint="restore the original bytes; if a new version was published, add it as a new entry",
             )
-    return dict(entry, path=path)
+    return path
 
 
 def load(registry: Path = REGISTRY, *, verify: bool = True) -> list[dict]:
@@ -134,6 +150,6 @@ def lookup(path: str | Path) -> dict | None:
     p = Path(path)
     candidates = {p.resolve(), (DISCLOSURES / p).resolve()}
     for e in _cached():
-        if e["path"] in candidates or str(path) == e["received_as"]:
+        if e["path"] in candidates or str(path) == e["received_as"] or candidates & set(e["paths"]):
             return dict(e)
     return None

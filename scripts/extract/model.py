@@ -11,8 +11,11 @@ EMPTY_NOTE = re.compile(r"没有|无[^。，,]{0,30}(?:预算|支出|项目|经�
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    no: int  # 1-based line number in the file as received
+    no: int  # 1-based line number in the file as received (a PDF: in the reader's text of it)
     text: str
+    page: int | None = None  # PDF input: the 1-based page the line stands on
+    file: str | None = None  # several files make one disclosure: the file the line comes from
+    row: int | None = None  # PDF table rows: the row's 1-based position in the tables of its page
 
 
 @dataclass(slots=True)

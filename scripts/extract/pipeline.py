@@ -17,7 +17,7 @@ from scripts.errors import DisclosureError, NoTablesError
 from scripts.extract import prose
 from scripts.extract import tables as table_modules
 from scripts.extract.model import Line, RawTable
-from scripts.extract.readers import read_document
+from scripts.extract.readers import format_of, read_document
 from scripts.extract.segment import kinds, segment
 
 
@@ -33,6 +33,16 @@ class Resource:
 
 
 @dataclass
+class Source:
+    """One file of a disclosure, as received."""
+
+    name: str  # the file's name, as stored in the package under source/
+    data: bytes
+    sha256: str
+    format: str  # a key of readers.READERS
+
+
+@dataclass
 class Extraction:
     file: str
     sha256: str
@@ -41,6 +51,12 @@ class Extraction:
     tables: list[RawTable]
     resources: dict[str, Resource]
     warnings: list[DisclosureError]
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def paginated(self) -> bool:
+        """Read from a paginated source (PDF): rows then say their file, page and row on the page."""
+        return any(s.format == "pdf" for s in self.sources)
 
     def rows(self, name: str) -> list[dict]:
         res = self.resources.get(name)
@@ -66,19 +82,34 @@ def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
 
     `timings`, when given, receives seconds per stage (read, extract) for the benchmark.
     """
+    return extract_files([(file, data)], timings)
+
+
+def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -> Extraction:
+    """Everything the package needs from the files of one disclosure (a prose PDF and a tables PDF,
+    say): their lines are read in the order given and numbered on, so a line number names one line."""
     clock = time.perf_counter()
-    lines = read_document(data, file)
+    file, data = files[0]
+    lines: list[Line] = []
+    sources: list[Source] = []
+    for name, blob in files:
+        offset = len(lines)
+        base = Path(name).name
+        for line in read_document(blob, name):
+            lines.append(Line(line.no + offset, line.text, line.page, base if len(files) > 1 or line.page else None, line.row))
+        sources.append(Source(base, blob, hashlib.sha256(blob).hexdigest(), format_of(blob, name)))
     if timings is not None:
         timings["read"] = time.perf_counter() - clock
         clock = time.perf_counter()
     tables = segment(lines)
     if not tables:
+        seen = " / ".join(line.text[:30] for line in lines[:3]) or "no text at all"
         raise NoTablesError(
-            "no budget table found",
+            f"no budget table found (the document begins: {seen})",
             file=file,
             line=lines[0].no if lines else 1,
-            expected="table titles such as “预算01表 收支总表” or “表 1. … 收支总表”",
-            hint="is this the text of a 部门预算 disclosure? Tables must be one row per line, cells separated by TABs",
+            expected="table titles such as “预算01表 收支总表”, “公开01表” + “收支预算总表” or “表一 收支预算总表”",
+            hint="is this a 部门预算 disclosure? In a text export, tables must be one row per line, cells separated by TABs",
         )
     resources: dict[str, Resource] = {}
     warnings: list[DisclosureError] = []
@@ -88,6 +119,8 @@ def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
     produced_by_tables: set[str] = set()
     titles = _kind_titles()
     modules = table_modules.modules()
+    paginated = any(s.format == "pdf" for s in sources)
+    where = {line.no: line for line in lines}
     for seq, table in enumerate(tables, start=1):
         entry = {
             "seq": seq,
@@ -128,6 +161,8 @@ def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
             )
             inventory.append(entry)
             continue
+        if paginated:
+            _locate(produced, where)
         names = []
         for name, rows in produced.items():
             res = _add(resources, name, module.SCHEMAS[name], rows)
@@ -154,10 +189,21 @@ def extract(data: bytes, file: str, timings: dict | None = None) -> Extraction:
     for res in resources.values():
         if not res.rows or (res.name in produced_by_tables and res.name not in filled):
             res.status = "empty"
-    extraction = Extraction(file, hashlib.sha256(data).hexdigest(), data, lines, tables, resources, warnings)
+    extraction = Extraction(
+        file, sources[0].sha256, data, lines, tables, resources, warnings, sources
+    )
     if timings is not None:
         timings["extract"] = time.perf_counter() - clock
     return extraction
+
+
+def _locate(produced: dict[str, list[dict]], where: dict[int, Line]) -> None:
+    """Each row's file, page and row on the page, from the line it was read from."""
+    for rows in produced.values():
+        for row in rows:
+            line = where.get(row.get("source_line"))
+            if line is not None:
+                row["source_file"], row["source_page"], row["source_row"] = line.file, line.page, line.row
 
 
 def guess_meta(extraction: Extraction, path: Path) -> dict:

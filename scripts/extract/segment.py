@@ -1,8 +1,12 @@
 """Lines -> raw tables, found by their title words (vocab/table_kinds.json), never by their number.
 
-Two title layouts are known: 北京 `预算04表 …` and 武汉 `表 5-1. …`. A table runs from its title to
-the next title or the next prose heading; its meta lines (部门名称, 金额单位, 填报日期) and notes
-(注：, 说明：) are taken out of its rows.
+A title is a line naming a table kind, numbered before it (`预算04表 …`, `表 5-1. …`, `公开 01 表：…`,
+`表一 …`), with its number on a line of its own before or after it (`公开01表` / `公开表一`), or not
+numbered at all (`收支预算总表`, `一、收支预算总表`) — then it must be followed by the table's meta lines
+or rows, which tells it from the same words in the 目录 or a 情况说明 heading. A table runs from its title
+to the next title or the next prose heading; its meta lines (部门名称, 金额单位, 填报日期) and notes
+(注：, 说明：) are taken out of its rows. A title repeated right after its own table (a table continued
+on the next page, `续表`) continues that table; its repeated header rows are dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +23,18 @@ VOCAB = Path(__file__).with_name("vocab")
 # 预算04表 / 预算 4-1 表 / 表 1. / 表5-1． / 附表3
 NUMBERED_TITLE = re.compile(
     r"^\s*((?:预算|附)?\s*表\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*[.．、]?"
-    r"|预算\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*表)\s*(.*)$"
+    r"|预算\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?\s*表"
+    r"|公开\s*\d{1,2}\s*表\s*[：:]?|(?:公开)?表\s*[一二三四五六七八九十]{1,3}\s*[：:、]?)\s*(.*)$"
+)
+# A table number on a line of its own: 公开01表 / 公开 01 表 / 公开表一 / 表一 / 预算04表 / 续表
+NUMBER_ONLY = re.compile(
+    r"^\s*(?:公开\s*\d{1,2}\s*表|(?:公开)?表\s*[一二三四五六七八九十]{1,3}|预算\s*\d{1,2}\s*表"
+    r"|(?:附)?表\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?)\s*$"
+)
+CONTINUED = re.compile(r"^\s*[（(]?续(?:表|上表)?[)）]?\s*$")
+# An unnumbered title: optional enumerator and year, words naming a kind, ending in 表 (and a bracket).
+PLAIN_TITLE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]\s*)?((?:20\d\d\s*年(?:度)?)?\S{2,40}?表(?:\s*[（(][^）)]{1,20}[）)])?)\s*$"
 )
 UNIT = re.compile(r"(?:金额)?单位\s*[：:]\s*(万元|元)")
 META = re.compile(
@@ -59,6 +74,24 @@ def _is_title(text: str) -> re.Match | None:
     return None
 
 
+def _plain_title(lines: list[Line], index: int) -> str | None:
+    """An unnumbered title: it must be followed (number lines aside) by meta lines or table rows."""
+    text = lines[index].text
+    match = PLAIN_TITLE.match(text) if "\t" not in text else None
+    if not match or re.search(r"[。；，,]", text) or kind_of(match.group(1)) == "unknown":
+        return None
+    for line in lines[index + 1 : index + 4]:
+        if NUMBER_ONLY.match(line.text):
+            continue
+        return match.group(1) if ("\t" in line.text or META.match(line.text)) else None
+    return None
+
+
+def _same_title(a: str, b: str) -> bool:
+    squeeze = lambda t: re.sub(r"\s+|^20\d\d年度?", "", t)  # noqa: E731
+    return squeeze(a) == squeeze(b)
+
+
 def _rows_follow(lines: list[Line], index: int, window: int = 4) -> bool:
     """A `一、…` line is a row label, not a prose heading, when table rows go on right after it
     (extraction drops the TABs of a row whose other cells are blank)."""
@@ -74,19 +107,38 @@ def segment(lines: list[Line]) -> list[RawTable]:
     tables: list[RawTable] = []
     current: RawTable | None = None
     in_header = False
+    number: str | None = None  # a number line seen just before a title
+    repeat: list[list[str]] | None = None  # header rows a repeated title will repeat
     for index, line in enumerate(lines):
         text = line.text
+        if NUMBER_ONLY.match(text) or CONTINUED.match(text):
+            if current is not None and in_header and current.number is None and not current.rows:
+                current.number = re.sub(r"\s+", "", text)  # the number printed after its title
+            else:
+                number = re.sub(r"\s+", "", text)
+            continue
         title = _is_title(text)
         if title:
+            name, found = label(title.group(2)), re.sub(r"\s+", "", title.group(1)).rstrip("：:、")
+        else:
+            plain = _plain_title(lines, index)
+            name, found = (label(plain), number) if plain else (None, None)
+        if name is not None:
+            if current is not None and current.rows and _same_title(name, current.title) and not tables_closed(
+                current, lines, index
+            ):
+                repeat = _header_rows(current)  # the same table goes on (a page break)
+                in_header = True
+                number = None
+                continue
             if current:
                 tables.append(current)
-            number = re.sub(r"\s+", "", title.group(1))
-            name = label(title.group(2))
-            current = RawTable(
-                kind=kind_of(name), number=number, title=name, title_line=line.no, end_line=line.no
-            )
+            current = RawTable(kind=kind_of(name), number=found, title=name, title_line=line.no, end_line=line.no)
             in_header = True
+            number = None
+            repeat = None
             continue
+        number = None
         if current is None:
             continue
         if (
@@ -113,8 +165,35 @@ def segment(lines: list[Line]) -> list[RawTable]:
         if in_header and "\t" not in text and not current.rows:
             # Subtitle lines between title and header (收支总体情况表, (2026年度)).
             continue
+        cells = [c.strip() for c in text.split("\t")]
+        if repeat:
+            if cells == repeat[0]:
+                repeat.pop(0)
+                continue
+            repeat = None
         in_header = False
-        current.rows.append(Row(line.no, [c.strip() for c in text.split("\t")]))
+        current.rows.append(Row(line.no, cells))
     if current:
         tables.append(current)
     return tables
+
+
+def tables_closed(current: RawTable, lines: list[Line], index: int) -> bool:
+    """Anything but meta lines between the table's last row and this title closes the table."""
+    return any(
+        line.no > current.end_line and "\t" not in line.text and not META.match(line.text)
+        and not NUMBER_ONLY.match(line.text) and not CONTINUED.match(line.text)
+        for line in lines[max(0, index - 6) : index]
+    )
+
+
+def _header_rows(table: RawTable) -> list[list[str]]:
+    """The rows before the first row holding an amount or a code: what a repeated header repeats."""
+    from scripts.extract.tables._columns import is_data_row
+
+    out = []
+    for row in table.rows:
+        if is_data_row(row):
+            break
+        out.append(list(row.cells))
+    return out

@@ -16,8 +16,15 @@ def shared_fields() -> dict[str, dict]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
+# Where a row stands in a paginated source (PDF): written after `source_line` in every schema that has
+# it, and only in packages built from such a source (a text source has lines, not pages).
+PAGE_FIELDS = ("source_file", "source_page", "source_row")
+
+
 @cache
-def schema(name: str) -> dict:
+
+
+def schema(name: str, paginated: bool = False) -> dict:
     """The full Table Schema for a table kind, shared field definitions filled in."""
     raw = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
     fields = []
@@ -26,6 +33,8 @@ def schema(name: str) -> dict:
             if item not in shared_fields():
                 raise KeyError(f"schemas/{name}.json names field {item!r}, which fields.json does not define")
             fields.append({"name": item, **shared_fields()[item]})
+            if item == "source_line" and paginated:
+                fields.extend({"name": f, **shared_fields()[f]} for f in PAGE_FIELDS)
         else:
             fields.append(item)
     out = {k: v for k, v in raw.items() if k != "fields"}
@@ -34,10 +43,10 @@ def schema(name: str) -> dict:
     return out
 
 
-def schema_in(name: str, resources: set[str]) -> dict:
+def schema_in(name: str, resources: set[str], paginated: bool = False) -> dict:
     """The schema as written into one package: a foreign key to a table this disclosure does not
     publish (indicators of an overall-performance sheet, with no project table) is left out."""
-    full = schema(name)
+    full = schema(name, paginated)
     keys = [fk for fk in full.get("foreignKeys", []) if fk["reference"]["resource"] in resources]
     if keys == full.get("foreignKeys", []):
         return full
@@ -47,5 +56,5 @@ def schema_in(name: str, resources: set[str]) -> dict:
     return out
 
 
-def field_names(name: str) -> list[str]:
-    return [f["name"] for f in schema(name)["fields"]]
+def field_names(name: str, paginated: bool = False) -> list[str]:
+    return [f["name"] for f in schema(name, paginated)["fields"]]

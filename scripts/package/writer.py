@@ -30,8 +30,8 @@ def dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def csv_text(schema_name: str, rows: list[dict]) -> str:
-    names = field_names(schema_name)
+def csv_text(schema_name: str, rows: list[dict], paginated: bool = False) -> str:
+    names = field_names(schema_name, paginated)
     unknown = {k for row in rows for k in row} - set(names)
     if unknown:
         raise KeyError(
@@ -74,19 +74,7 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         if res.unit_original:
             entry["x_unit_original"] = res.unit_original
         resources.append(entry)
-    resources.append(
-        {
-            "name": "source",
-            "path": f"source/{source_name}",
-            "type": "text",
-            "format": "txt",
-            "mediatype": "text/plain",
-            "encoding": "utf-8" if _is_utf8(ex.text_bytes) else "gb18030",
-            "title": "原始公开文本（逐字节保存）",
-            "hash": f"sha256:{ex.sha256}",
-            "bytes": len(ex.text_bytes),
-        }
-    )
+    resources.extend(_source_resources(ex, source_name))
     place = " ".join(p for p in (meta.get("province"), meta.get("city"), meta.get("district")) if p)
     return {
         "name": meta["slug"],
@@ -108,18 +96,64 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         "city": meta.get("city"),
         "district": meta.get("district"),
         "division_code": meta.get("division_code"),
-        "sources": [
+        "sources": _sources(ex, meta, source_name),
+        "model": model({n: ex.resources[n].schema for n in names}),
+        "resources": resources,
+    }
+
+
+def _names(ex: Extraction, source_name: str) -> list[str]:
+    """The file name of each source inside the package (source/<name>)."""
+    return [source_name] if len(ex.sources) <= 1 else [s.name for s in ex.sources]
+
+
+def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
+    out = []
+    sources = ex.sources or [None]
+    for i, (src, name) in enumerate(zip(sources, _names(ex, source_name), strict=True)):
+        data, sha = (src.data, src.sha256) if src else (ex.text_bytes, ex.sha256)
+        entry = {"name": "source" if i == 0 else f"source_{i + 1}", "path": f"source/{name}"}
+        if src is not None and src.format == "pdf":
+            entry.update(format="pdf", mediatype="application/pdf", title="原始公开文件（PDF，逐字节保存）")
+        else:
+            entry.update(
+                type="text",
+                format="txt",
+                mediatype="text/plain",
+                encoding="utf-8" if _is_utf8(data) else "gb18030",
+                title="原始公开文本（逐字节保存）",
+            )
+        entry.update(hash=f"sha256:{sha}", bytes=len(data))
+        out.append(entry)
+    return out
+
+
+def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
+    year = meta.get("fiscal_year") or ""
+    if len(ex.sources) <= 1 and not ex.paginated:
+        return [
             {
-                "title": f"{meta['name']} {year or ''}年部门预算（公开文本）",
+                "title": f"{meta['name']} {year}年部门预算（公开文本）",
                 "path": meta.get("source_url") or f"source/{source_name}",
                 "sha256": ex.sha256,
                 "x_received_as": meta.get("received_as"),
                 "x_published": meta.get("published"),
             }
-        ],
-        "model": model({n: ex.resources[n].schema for n in names}),
-        "resources": resources,
-    }
+        ]
+    received = [meta.get("received_as")] + [p.get("received_as") for p in meta.get("parts") or []]
+    out = []
+    for i, (src, name) in enumerate(zip(ex.sources, _names(ex, source_name), strict=True)):
+        out.append(
+            {
+                "title": f"{meta['name']} {year}年部门预算（公开文件 {i + 1}/{len(ex.sources)}：{name}）",
+                "path": f"source/{name}",
+                "sha256": src.sha256,
+                "x_received_as": received[i] if i < len(received) else None,
+                "x_source_url": meta.get("source_url"),
+                "x_published": meta.get("published"),
+            }
+        )
+    return out
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -134,9 +168,11 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
     """Every file of the package, relative path -> bytes (the writer and the staleness test share it)."""
     out: dict[str, bytes] = {"datapackage.json": dumps(descriptor(ex, meta, source_name)).encode()}
     for name, res in ex.resources.items():
-        out[f"data/{name}.csv"] = csv_text(res.schema, res.rows).encode()
-        out[f"schemas/{res.schema}.json"] = dumps(schema_in(res.schema, set(ex.resources))).encode()
-    out[f"source/{source_name}"] = ex.text_bytes
+        out[f"data/{name}.csv"] = csv_text(res.schema, res.rows, ex.paginated).encode()
+        out[f"schemas/{res.schema}.json"] = dumps(schema_in(res.schema, set(ex.resources), ex.paginated)).encode()
+    sources = ex.sources or [None]
+    for src, name in zip(sources, _names(ex, source_name), strict=True):
+        out[f"source/{name}"] = src.data if src else ex.text_bytes
     return dict(sorted(out.items()))
 
 

@@ -1,9 +1,8 @@
 """Input formats → numbered lines: one module per format, all producing the same `list[Line]`.
 
-`read_document` picks the reader by the input's format. Today only text is known (the disclosure's text
-as exported from its PDF); a PDF reader will live next to it as `readers/pdf.py`, registered in
-`READERS` and chosen by `format_of`, and return the same lines (one table row per line, cells separated
-by TABs), so everything after reading is shared.
+`read_document` picks the reader by the input's format: the PDF as published (`pdf.py`, read from the
+page geometry) or the text exported from it (`text.py`). Both return the same lines (one table row per
+line, cells separated by TABs), so everything after reading is shared.
 """
 
 from __future__ import annotations
@@ -11,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scripts.extract.model import Line
-from scripts.extract.readers import text
+from scripts.extract.readers import pdf, text
 
-READERS: dict[str, Callable[[bytes, str], list[Line]]] = {"text": text.read}
+READERS: dict[str, Callable[[bytes, str], list[Line]]] = {"text": text.read, "pdf": pdf.read}
 
 
 def format_of(data: bytes, file: str) -> str:
-    """The input format of a disclosure. Text only, for now: the text reader says what else it got."""
-    return "text"
+    """The input format of a disclosure, by its content (a name can lie): PDF, else text (the text reader
+    says what else it got)."""
+    return "pdf" if pdf.is_pdf(data) else "text"
 
 
 def read_document(data: bytes, file: str = "<input>") -> list[Line]:
