@@ -149,7 +149,9 @@ def test_search_index_segments_chinese_with_jieba(built_site: Path) -> None:
 
 def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(SPENDING_CSV, encoding="utf-8")
-    json_path, svg_path = site_assets.write_chart(bar_spec("../d.csv"), tmp_path / "charts", "x", figures=FIGURES)
+    json_path, svg_path = site_assets.write_chart(
+        bar_spec("../d.csv"), tmp_path / "charts", "x", figures=FIGURES
+    )
     svg = svg_path.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "城乡社区支出" in svg
     # The written spec still points at the CSV (not inlined), so the data exists once.

@@ -63,7 +63,9 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
             source_line=current.get("source_line"),
         )
         if row["status"] == "fail":
-            row["detail"] += f"，相差 {wan_exact(total - expected)}；{len(blanks)} 项{word}为空，缺数可能在空白项中"
+            row["detail"] += (
+                f"，相差 {wan_exact(total - expected)}；{len(blanks)} 项{word}为空，缺数可能在空白项中"
+            )
     income = [r for r in rows if r.get("side") == "income"]
     spend = [r for r in rows if r.get("side") == "expenditure"]
     in_total = one_row(income, item_key="grand_total")
