@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scripts.extract import cells
 from scripts.errors import CellError
+from scripts.extract import cells
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ from scripts.extract.cells import decimal
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ["110101-dongcheng", "110105-chaoyang", "110102-xicheng", "110000-beijing-zwfw", "420107-qingshan"]
-SCHEMA = json.loads((ROOT / "scripts" / "package" / "schemas" / "quality_report.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "scripts" / "package" / "schemas" / "quality_report.json").read_text(encoding="utf-8")
+)
 
 
 @cache

@@ -1,7 +1,7 @@
 """Site infrastructure: a real strict MkDocs build of the real config, checked in real headless Chromium.
 
 Each build uses a temporary copy of mkdocs.yml and the hand-written pages in site_src/, plus pages that
-this test writes itself (charts made through scripts.site_assets from a tiny CSV made here).
+this test writes itself (charts made through scripts.site.assets from a tiny CSV made here).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import altair as alt
@@ -24,6 +25,11 @@ from scripts.site import assets as site_assets
 ROOT = Path(__file__).resolve().parent.parent
 
 SPENDING_CSV = "item,amount\n一般公共服务支出,120.50\n教育支出,30.25\n城乡社区支出,5372.82\n"
+FIGURES = {
+    "title": "支出结构",
+    "bars": [(item, Decimal(v)) for item, v in (("城乡社区支出", "5372.82"), ("一般公共服务支出", "120.50"))],
+    "unit": "万元",
+}
 TABLE_MD = "| 科目 | 金额（万元） |\n|---|---:|\n| 一般公共服务支出 | 120.50 |\n| 教育支出 | 30.25 |\n| 城乡社区支出 | 5372.82 |"
 
 
@@ -75,7 +81,7 @@ def write_chart_pages(docs: Path) -> None:
     (trial / "data").mkdir(parents=True)
     (trial / "data" / "spending.csv").write_text(SPENDING_CSV, encoding="utf-8")
     for name, spec, other in (("a", bar_spec, "b"), ("b", arc_spec, "a")):
-        site_assets.write_chart(spec("../data/spending.csv"), trial / "charts", name)
+        site_assets.write_chart(spec("../data/spending.csv"), trial / "charts", name, figures=FIGURES)
         paths = {"spec": f"charts/{name}.vl.json", "svg": f"charts/{name}.svg", "data": "data/spending.csv"}
         block = site_assets.chart_html(name, paths, TABLE_MD, title=f"图表{name}", alt="支出结构图")
         page = f"# 图表页{name}\n\n{block}\n\n## 明细表\n\n{TABLE_MD}\n\n[下一页]({other}.md){{ #next }}\n"
@@ -143,7 +149,9 @@ def test_search_index_segments_chinese_with_jieba(built_site: Path) -> None:
 
 def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(SPENDING_CSV, encoding="utf-8")
-    json_path, svg_path = site_assets.write_chart(bar_spec("../d.csv"), tmp_path / "charts", "x")
+    json_path, svg_path = site_assets.write_chart(
+        bar_spec("../d.csv"), tmp_path / "charts", "x", figures=FIGURES
+    )
     svg = svg_path.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "城乡社区支出" in svg
     # The written spec still points at the CSV (not inlined), so the data exists once.
@@ -155,7 +163,7 @@ def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
 
 def test_external_chart_data_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(site_assets.ChartError):
-        site_assets.write_chart(bar_spec("https://example.org/d.csv"), tmp_path, "x")
+        site_assets.write_chart(bar_spec("https://example.org/d.csv"), tmp_path, "x", figures=FIGURES)
 
 
 def test_vegalite_version_matches_altair() -> None:

@@ -248,7 +248,9 @@ def test_schemas_cover_rows():
         for kind in performance.KINDS:
             for name, rows in extracted(slug, kind).items():
                 schema = json.loads(
-                    (ROOT / "scripts" / "package" / "schemas" / f"{performance.SCHEMAS[name]}.json").read_text("utf-8")
+                    (
+                        ROOT / "scripts" / "package" / "schemas" / f"{performance.SCHEMAS[name]}.json"
+                    ).read_text("utf-8")
                 )
                 names = [f if isinstance(f, str) else f["name"] for f in schema["fields"]]
                 assert all(isinstance(f, dict) or f in fields for f in schema["fields"])

@@ -12,11 +12,10 @@ from scripts.checks.report import (
     line_list,
     missing_reason,
     one_row,
-    shown,
     tolerance,
-    wan,
 )
 from scripts.extract.cells import decimal
+from scripts.numfmt import wan_digits, wan_exact
 
 # ---------------------------------------------------------------- cross-table
 
@@ -58,13 +57,13 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
         tol = tolerance(figures + [r.get("amount")], n)
         where = f"（第 {line_list(under)} 行）" if under else "（没有该类的行）"
         detail = (
-            f"{base['summary_title']}“{args['item']}”{shown(r.get('amount'))}（第 {r['source_line']} 行），"
-            f"{detail_title}中 {code} 类各行合计 {wan(expected)}{where}"
+            f"{base['summary_title']}“{args['item']}”{wan_digits(r.get('amount'))}（第 {r['source_line']} 行），"
+            f"{detail_title}中 {code} 类各行合计 {wan_exact(expected)}{where}"
         )
         if r.get("amount") in (None, "") and expected != 0:
             detail = (
                 f"{base['summary_title']}“{args['item']}”为空（第 {r['source_line']} 行），但{detail_title}中该类合计 "
-                f"{wan(expected)}（第 {line_list(under)} 行）"
+                f"{wan_exact(expected)}（第 {line_list(under)} 行）"
             )
         rep.add(
             template,
@@ -86,7 +85,7 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
             expected=expected,
             found=Decimal(0),
             tol=tolerance(figures, n),
-            detail=f"{base['summary_title']}没有列出 {code} 类，但{detail_title}中该类合计 {wan(expected)}（第 {line_list(under)} 行）",
+            detail=f"{base['summary_title']}没有列出 {code} 类，但{detail_title}中该类合计 {wan_exact(expected)}（第 {line_list(under)} 行）",
             source_line=under[0].get("source_line"),
         )
 
@@ -115,7 +114,7 @@ def _compare(rep: Report, template: str, left: tuple, right: tuple, args: dict |
         expected=decimal(b),
         found=decimal(a),
         tol=tolerance([a, b], 1),
-        detail=f"{llabel} {shown(a)}（第 {lrow.get('source_line')} 行），{rlabel} {shown(b)}（第 {rrow.get('source_line')} 行）",
+        detail=f"{llabel} {wan_digits(a)}（第 {lrow.get('source_line')} 行），{rlabel} {wan_digits(b)}（第 {rrow.get('source_line')} 行）",
         source_line=lrow.get("source_line"),
     )
 
@@ -163,8 +162,8 @@ def check_cross_totals(ex, rep: Report) -> None:
             expected=expected,
             found=decimal(a),
             tol=tolerance(figures + [a], n),
-            detail=f"一般公共预算支出表合计 {shown(a)}（第 {g_tot.get('source_line')} 行），财政拨款收支总表一般公共预算"
-            f"本年收入与上年结转之和 {wan(expected)}（第 {line_list(f_rows)} 行）",
+            detail=f"一般公共预算支出表合计 {wan_digits(a)}（第 {g_tot.get('source_line')} 行），财政拨款收支总表一般公共预算"
+            f"本年收入与上年结转之和 {wan_exact(expected)}（第 {line_list(f_rows)} 行）",
             source_line=g_tot.get("source_line"),
         )
 
@@ -199,8 +198,8 @@ def check_three_public(ex, rep: Report) -> None:
             expected=decimal(total.get("amount")),
             found=found,
             tol=tolerance(figures + [total.get("amount")], n),
-            detail=f"合计 {shown(total.get('amount'))}，"
-            + "，".join(f"{p['part_name']} {shown(p.get('amount'))}" for p in parts),
+            detail=f"合计 {wan_digits(total.get('amount'))}，"
+            + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
             source_line=total.get("source_line"),
         )
     if vehicles is None or (purchase is None and operation is None):
@@ -216,7 +215,7 @@ def check_three_public(ex, rep: Report) -> None:
             expected=decimal(vehicles.get("amount")),
             found=found,
             tol=tolerance(figures + [vehicles.get("amount")], n),
-            detail=f"小计 {shown(vehicles.get('amount'))}，购置费与运行维护费之和 {wan(found)}"
+            detail=f"小计 {wan_digits(vehicles.get('amount'))}，购置费与运行维护费之和 {wan_exact(found)}"
             + ("（两项均为空）" if all(p.get("amount") in (None, "") for p in parts) else ""),
             source_line=vehicles.get("source_line"),
         )
@@ -239,7 +238,7 @@ def _rows_sum(ex, rep: Report, resource: str, template: str, column: str) -> Non
         expected=decimal(total.get(column)),
         found=found,
         tol=tolerance(figures + [total.get(column)], n),
-        detail=f"合计 {shown(total.get(column))}（第 {total['source_line']} 行），{len(items)} 行之和 {wan(found)}",
+        detail=f"合计 {wan_digits(total.get(column))}（第 {total['source_line']} 行），{len(items)} 行之和 {wan_exact(found)}",
         source_line=total.get("source_line"),
     )
 
@@ -268,7 +267,7 @@ def check_projects(ex, rep: Report) -> None:
         expected=expected,
         found=found,
         tol=tolerance(figures + [column.get("project")], n),
-        detail=f"{n} 个绩效目标表的项目资金之和 {wan(found)}，支出总表项目支出合计 {shown(column.get('project'))}"
+        detail=f"{n} 个绩效目标表的项目资金之和 {wan_exact(found)}，支出总表项目支出合计 {wan_digits(column.get('project'))}"
         f"（第 {column['source_line']} 行）",
         source_line=column.get("source_line"),
     )

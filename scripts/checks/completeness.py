@@ -10,6 +10,7 @@ from scripts.extract.segment import kinds
 
 # ---------------------------------------------------------------- completeness
 
+
 def toc_entries(ex) -> list[dict]:
     """目录 entries naming a table kind, as the extraction read them (the `toc` resource)."""
     return [

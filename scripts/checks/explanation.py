@@ -9,12 +9,11 @@ from scripts.checks.report import (
     Report,
     catalogue,
     decimals_of,
-    fmt,
     missing_reason,
-    shown,
     tolerance,
 )
 from scripts.extract.cells import decimal
+from scripts.numfmt import exact, wan_digits
 
 # ---------------------------------------------------------------- 情况说明
 
@@ -60,7 +59,7 @@ def _class_topic(ex, rep: Report, r: dict, done: set) -> None:
         found=decimal(r["amount"]),
         tol=tolerance([r["amount"], figure], 2),
         detail=f"情况说明（第 {r.get('source_line')} 行）“{topic}”{r['amount']} 万元，财政拨款收支总表（第 "
-        f"{target.get('source_line')} 行）{shown(figure)}",
+        f"{target.get('source_line')} 行）{wan_digits(figure)}",
         source_line=r.get("source_line"),
     )
 
@@ -115,7 +114,7 @@ def check_explanation(ex, rep: Report) -> None:
                 found=decimal(amount),
                 tol=tolerance([amount, figure], 1),
                 detail=f"情况说明（第 {line} 行）{entry['title']} {amount} 万元，{args['table']}（第 {target.get('source_line')} 行）"
-                f" {shown(figure)}",
+                f" {wan_digits(figure)}",
                 source_line=line,
             )
         prev, change, pct = r.get("previous_amount"), r.get("change"), r.get("change_pct")
@@ -130,7 +129,7 @@ def check_explanation(ex, rep: Report) -> None:
                 expected=abs(calc),
                 found=abs(decimal(change)),
                 tol=tolerance([amount, prev, change], 2),
-                detail=f"本年 {amount} 万元，上年 {prev} 万元，公布增减额 {change} 万元，计算得 {fmt(calc)} 万元",
+                detail=f"本年 {amount} 万元，上年 {prev} 万元，公布增减额 {change} 万元，计算得 {exact(calc)} 万元",
                 source_line=line,
             )
         if pct in (None, "") or prev in (None, "") or change in (None, "") or decimal(prev) == 0:
@@ -146,6 +145,6 @@ def check_explanation(ex, rep: Report) -> None:
                 expected=calc_pct,
                 found=abs(decimal(pct)),
                 tol=Decimal(1).scaleb(-places),
-                detail=f"公布增减幅度 {pct}%，按增减额 {change} ÷ 上年 {prev} 计算得 {fmt(calc_pct)}%",
+                detail=f"公布增减幅度 {pct}%，按增减额 {change} ÷ 上年 {prev} 计算得 {exact(calc_pct)}%",
                 source_line=line,
             )

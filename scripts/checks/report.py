@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scripts.extract.cells import decimal
 from scripts.extract.segment import kinds
+from scripts.numfmt import exact
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
 
@@ -47,21 +48,6 @@ def tolerance(figures: list[str | None], terms: int | None = None) -> Decimal:
     half_units = sum((Decimal(1).scaleb(-p) / 2 for p in places), Decimal(0))
     cap = Decimal(1).scaleb(-min(places)) * rule["max_units"]
     return min(half_units, cap).normalize() if half_units else half_units
-
-
-def fmt(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value, "f")
-    return "0" if re.fullmatch(r"-?0(?:\.0+)?", text) else text
-
-
-def wan(value: Decimal | None) -> str:
-    return f"{fmt(value)} 万元" if value is not None else "（空）"
-
-
-def shown(digits: str | None) -> str:
-    return f"{digits} 万元" if digits not in (None, "") else "为空"
 
 
 class Report:
@@ -101,10 +87,10 @@ class Report:
             "category": spec["category"],
             "description": spec["description"].format(**args),
             "table": spec["table"].format(**args),
-            "expected": fmt(expected),
-            "found": fmt(found),
-            "difference": fmt(found - expected) if expected is not None and found is not None else None,
-            "tolerance": fmt(tol),
+            "expected": exact(expected),
+            "found": exact(found),
+            "difference": exact(found - expected) if expected is not None and found is not None else None,
+            "tolerance": exact(tol),
             "status": status,
             "detail": detail or None,
             "source_line": source_line,

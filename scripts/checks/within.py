@@ -14,11 +14,10 @@ from scripts.checks.report import (
     line_list,
     missing_reason,
     one_row,
-    shown,
     tolerance,
-    wan,
 )
 from scripts.extract.cells import decimal
+from scripts.numfmt import wan_digits, wan_exact
 
 # ---------------------------------------------------------------- 收支总表 / 财政拨款收支总表
 
@@ -51,8 +50,8 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
         tol = tolerance(figures + [current.get("amount")], n)
         blanks = [r for r in items if r.get("amount") in (None, "")]
         detail = (
-            f"{name}本年{word}合计 {shown(current.get('amount'))}（第 {current['source_line']} 行），"
-            f"各项{word}之和 {wan(total)}（{n} 项有数字）"
+            f"{name}本年{word}合计 {wan_digits(current.get('amount'))}（第 {current['source_line']} 行），"
+            f"各项{word}之和 {wan_exact(total)}（{n} 项有数字）"
         )
         row = rep.add(
             template,
@@ -64,7 +63,9 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
             source_line=current.get("source_line"),
         )
         if row["status"] == "fail":
-            row["detail"] += f"，相差 {wan(total - expected)}；{len(blanks)} 项{word}为空，缺数可能在空白项中"
+            row["detail"] += (
+                f"，相差 {wan_exact(total - expected)}；{len(blanks)} 项{word}为空，缺数可能在空白项中"
+            )
     income = [r for r in rows if r.get("side") == "income"]
     spend = [r for r in rows if r.get("side") == "expenditure"]
     in_total = one_row(income, item_key="grand_total")
@@ -79,7 +80,7 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
             expected=decimal(a),
             found=decimal(b),
             tol=tolerance([a, b], 1),
-            detail=f"收入总计 {shown(a)}（第 {in_total['source_line']} 行），支出总计 {shown(b)}（第 {out_total['source_line']} 行）",
+            detail=f"收入总计 {wan_digits(a)}（第 {in_total['source_line']} 行），支出总计 {wan_digits(b)}（第 {out_total['source_line']} 行）",
             source_line=out_total.get("source_line"),
         )
     for side_rows, total_row, template, cur_word, carry_key, carry_word in (
@@ -106,7 +107,7 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
             expected=decimal(g),
             found=found,
             tol=tolerance([g, current.get("amount")] + figures, n + 1),
-            detail=f"总计 {shown(g)}，{cur_word} {shown(current.get('amount'))}，{carry_word} {wan(carry)}",
+            detail=f"总计 {wan_digits(g)}，{cur_word} {wan_digits(current.get('amount'))}，{carry_word} {wan_exact(carry)}",
             source_line=total_row.get("source_line"),
         )
 
@@ -144,12 +145,12 @@ def check_columns(ex, rep: Report, resource: str, columns: list[str]) -> None:
             expected=expected,
             found=found,
             tol=tolerance(figures + [total.get(column)], n),
-            detail=f"合计行（第 {total['source_line']} 行）“{args['column_title']}” {shown(total.get(column))}，"
-            f"{len(items)} 个明细行之和 {wan(found)}",
+            detail=f"合计行（第 {total['source_line']} 行）“{args['column_title']}” {wan_digits(total.get(column))}，"
+            f"{len(items)} 个明细行之和 {wan_exact(found)}",
             source_line=total.get("source_line"),
         )
         if row["status"] == "fail":
-            row["detail"] += f"，相差 {wan(found - expected)}"
+            row["detail"] += f"，相差 {wan_exact(found - expected)}"
 
 
 def check_splits(ex, rep: Report, resource: str, splits: list[dict]) -> None:
@@ -193,7 +194,7 @@ def check_splits(ex, rep: Report, resource: str, splits: list[dict]) -> None:
             label = r.get("function_name") or r.get("dept_economic_name") or r.get("unit_name") or ""
             detail = (
                 f"{len(failing)} 行不符（第 {line_list(failing)} 行）；差额最大的是第 {r['source_line']} 行"
-                f"“{label}”：{args['whole_title']} {shown(r.get(whole))}，组成部分之和 {wan(found)}"
+                f"“{label}”：{args['whole_title']} {wan_digits(r.get(whole))}，组成部分之和 {wan_exact(found)}"
             )
         else:
             detail = "全部已填列的行均相符"
@@ -246,7 +247,7 @@ def check_hierarchy(ex, rep: Report, resource: str, code_field: str) -> None:
     if failing:
         detail = "；".join(
             f"第 {c['source_line']} 行“{c.get(code_field)} {c.get('function_name') or c.get('dept_economic_name') or ''}”"
-            f"合计 {shown(c.get('total'))}，下级之和 {wan(f)}"
+            f"合计 {wan_digits(c.get('total'))}，下级之和 {wan_exact(f)}"
             for c, f in failing[:5]
         )
     else:

@@ -33,13 +33,14 @@ from urllib.parse import quote
 import altair as alt
 
 from scripts.site import assets as site_assets
+from scripts.numfmt import amount_words, number, percent, plain, ratio, rounded
 from scripts.site import downloads
+from scripts.site.summary import BodySummary, FunctionClass
 
 ROOT = Path(__file__).resolve().parents[2]
 DATAPACKAGES = ROOT / "datapackages"
 SITE_SRC = ROOT / "site_src"
 BUILD_REPORT = ROOT / ".build" / "report.json"
-FUNCTION_CLASSES = ROOT / "scripts" / "extract" / "vocab" / "function_classes.json"
 
 # Folders and pages under site_src/ written here (git-ignored); anything else there is hand-written.
 GENERATED_DIRS = ("centres", "regions", "generated")
@@ -110,50 +111,6 @@ def md_text(value: object) -> str:
     return _LINE_START.sub(lambda m: m.group(1)[:-1] + f"&#{ord(m.group(1)[-1])};", text)
 
 
-def dec(value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
-def plain(value: Decimal | None) -> str:
-    """Exact decimal string for CSVs (no exponent, no float)."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return "0" if text in ("-0", "0") else text
-
-
-def wan(value: Decimal | None, places: int = 2) -> str:
-    """5372.82 → '5,372.82' (万元, thousands separators, rounded for display only)."""
-    if value is None:
-        return "—"
-    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{q:,.{places}f}"
-
-
-def amount_words(value: Decimal | None) -> str:
-    """Amount for prose: 亿元 from 10,000 万元 up, otherwise 万元."""
-    if value is None:
-        return "未公开"
-    if abs(value) >= 10000:
-        return f"{wan(value / 10000)} 亿元"
-    return f"{wan(value)} 万元"
-
-
-def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def url_path(*parts: str) -> str:
     return "/".join(quote(p, safe="") for p in parts)
 
@@ -209,51 +166,44 @@ def read_csv(path: Path) -> list[dict]:
 # --- per-centre figures ----------------------------------------------------------------------------
 
 
-def _class_names() -> dict[str, str]:
-    data = json.loads(FUNCTION_CLASSES.read_text(encoding="utf-8"))
-    return {c["code"]: c["name"] for c in data["classes"]}
-
-
-def function_classes(pkg_dir: Path, names: dict[str, str]) -> list[dict]:
-    """Expenditure by 类 (first 3 digits of the 项 code), summed from the 支出总表's item rows."""
-    rows = read_csv(pkg_dir / "data" / "expenditure_summary.csv")
-    totals: dict[str, Decimal] = {}
-    for row in rows:
-        code = (row.get("function_code") or "").strip()
-        amount = dec(row.get("total"))
-        if row.get("row_type") != "item" or len(code) < 3 or amount is None:
-            continue
-        totals[code[:3]] = totals.get(code[:3], Decimal(0)) + amount
-    return [{"code": code, "name": names.get(code, code), "amount": totals[code]} for code in sorted(totals)]
-
-
 @dataclass
 class Centre:
-    slug: str
-    summary: dict
-    classes: list[dict]
-    downloads: list[tuple[str, str]]  # (label, path relative to site_src)
+    """A body as the cross-body pages list it: its summary, computed once from the package."""
+
+    summary: BodySummary
+
+    @property
+    def slug(self) -> str:
+        return self.summary.slug
+
+    @property
+    def classes(self) -> list[FunctionClass]:
+        return self.summary.classes
+
+    @property
+    def downloads(self) -> list[tuple[str, str]]:
+        return self.summary.downloads
 
     def get(self, key: str) -> object:
-        return self.summary.get(key)
+        return getattr(self.summary, key)
 
     def num(self, key: str) -> Decimal | None:
-        return dec(self.summary.get(key))
+        return number(getattr(self.summary, key))
 
     @property
     def name(self) -> str:
-        return str(self.summary.get("name") or self.slug)
+        return self.summary.name or self.slug
 
     @property
     def short(self) -> str:
-        return str(self.summary.get("short_name") or self.name)
+        return self.summary.short_name or self.name
 
     @property
     def page_md(self) -> str:
         return f"centres/{self.slug}/index.md"
 
     def checks(self, status: str) -> int:
-        return int((self.summary.get("checks") or {}).get(status) or 0)
+        return self.summary.checks.get(status, 0)
 
     @property
     def region(self) -> str:
@@ -263,16 +213,6 @@ class Centre:
             if p and str(p) not in seen:
                 seen.append(str(p))
         return " ".join(seen) or UNKNOWN_REGION
-
-
-def _downloads_of(centre_dir: Path, site_src: Path) -> list[tuple[str, str]]:
-    """The centre's package zip and workbook, as its page wrote them (found by suffix)."""
-    found = []
-    for suffix, label in ((".zip", "数据包（ZIP）"), (".xlsx", "表格（XLSX）")):
-        for path in sorted(centre_dir.rglob(f"*{suffix}")):
-            found.append((label, path.relative_to(site_src).as_posix()))
-            break
-    return found
 
 
 # --- charts (one spec per kind; data from generated/centres.csv) ---------------------------------------
@@ -414,9 +354,9 @@ def overview_table(centres: list[Centre], prefix: str) -> str:
                 link(md_text(c.short), f"{prefix}{c.page_md}"),
                 md_text(c.region),
                 md_text(c.get("fiscal_year") or "—"),
-                wan(c.num("total")),
-                wan(c.num("basic")),
-                wan(c.num("project")),
+                rounded(c.num("total")),
+                rounded(c.num("basic")),
+                rounded(c.num("project")),
                 str(c.checks("fail")),
             ]
         )
@@ -477,7 +417,7 @@ def home_part(w: Writer, centres: list[Centre], failed: int) -> str:
         title="各中心支出预算：基本支出与项目支出（万元）",
     )
     alt_rows = [
-        [md_text(c.short), wan(c.num("basic")), wan(c.num("project")), wan(c.num("total"))]
+        [md_text(c.short), rounded(c.num("basic")), rounded(c.num("project")), rounded(c.num("total"))]
         for c in ordered[:CHART_MAX_CENTRES]
     ]
     alt_md = table(
@@ -508,13 +448,13 @@ def home_part(w: Writer, centres: list[Centre], failed: int) -> str:
 
 
 def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    value = share(part, whole)
+    value = ratio(part, whole)
     return None if value is None else value * 100
 
 
 def top_class_share(c: Centre) -> Decimal | None:
-    whole = sum((k["amount"] for k in c.classes), Decimal(0))
-    return pct(max((k["amount"] for k in c.classes), default=None), whole)
+    whole = sum((k.amount for k in c.classes), Decimal(0))
+    return pct(max((k.amount for k in c.classes), default=None), whole)
 
 
 def bars_of(centres: list[Centre], title: str, value: Callable[[Centre], Decimal | None], unit: str) -> dict:
@@ -583,7 +523,7 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
                         f"regions/{url_path(region.province_dir, region.city_dir)}/index.md",
                     ),
                     str(len(region.centres)),
-                    wan(total),
+                    rounded(total),
                 ]
             )
     w.text(
@@ -638,7 +578,7 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
                         link(md_text(c.short), f"{rel}{c.page_md}"),
                         md_text(c.get("district") or "—"),
                         md_text(c.get("fiscal_year") or "—"),
-                        wan(c.num("total")),
+                        rounded(c.num("total")),
                         str(c.checks("fail")),
                         dl or "见中心页面",
                     ]
@@ -665,21 +605,21 @@ def catalog_pages(w: Writer, centres: list[Centre]) -> None:
 
 def _share_table(centres: list[Centre], headers: list[str], parts: tuple[str, str], whole: str) -> str:
     """Each centre's two parts as shares of a whole (the text alternative of a share chart)."""
-    rows = [[md_text(c.short)] + [percent(share(c.num(p), c.num(whole))) for p in parts] for c in centres]
+    rows = [[md_text(c.short)] + [percent(ratio(c.num(p), c.num(whole))) for p in parts] for c in centres]
     return table(["中心", *headers], rows, ["---", "--:", "--:"])
 
 
-def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) -> None:
+def compare_page(w: Writer, centres: list[Centre]) -> None:
     ordered = by_total(centres)
     n = len(ordered)
     split_rows = [
         [
             link(md_text(c.short), c.page_md),
-            wan(c.num("total")),
-            percent(share(c.num("basic"), c.num("total"))),
-            percent(share(c.num("project"), c.num("total"))),
-            percent(share(c.num("personnel"), c.num("basic"))),
-            percent(share(c.num("public_admin"), c.num("basic"))),
+            rounded(c.num("total")),
+            percent(ratio(c.num("basic"), c.num("total"))),
+            percent(ratio(c.num("project"), c.num("total"))),
+            percent(ratio(c.num("personnel"), c.num("basic"))),
+            percent(ratio(c.num("public_admin"), c.num("basic"))),
         ]
         for c in ordered
     ]
@@ -695,14 +635,18 @@ def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) 
         split_rows,
         ["---", "--:", "--:", "--:", "--:", "--:"],
     )
-    codes = sorted({k["code"] for c in centres for k in c.classes})
+    codes = sorted({k.code for c in centres for k in c.classes})
+    class_names: dict[str, str] = {}
+    for c in sorted(centres, key=lambda c: c.slug):
+        for k in c.classes:
+            class_names.setdefault(k.code, k.name)
     class_rows = []
     for c in ordered:
-        amounts = {k["code"]: k["amount"] for k in c.classes}
+        amounts = {k.code: k.amount for k in c.classes}
         whole = sum(amounts.values(), Decimal(0))
         class_rows.append(
             [md_text(c.short)]
-            + [percent(share(amounts.get(code), whole)) if code in amounts else "—" for code in codes]
+            + [percent(ratio(amounts.get(code), whole)) if code in amounts else "—" for code in codes]
         )
     class_table = table(
         ["中心"] + [f"{md_text(class_names.get(k, k))}（%）" for k in codes],
@@ -761,7 +705,7 @@ def compare_page(w: Writer, centres: list[Centre], class_names: dict[str, str]) 
         ),
         "## 按支出功能分类",
         "",
-        "按支出总表中各“项”科目编码的前三位（“类”）汇总。",
+        "取自各中心收支总表中按支出功能分类（“类”）列出的金额（见[方法说明](methodology.md)）。",
         "",
         _chart(
             w,
@@ -897,14 +841,14 @@ def report_page(
 PARALLEL_MIN = 16  # below this, starting worker processes costs more than it saves
 
 
-def _write_one(write_centre: Callable[..., dict], pkg: Path, out: Path) -> tuple[dict | None, str | None]:
+def _write_one(write_centre: Callable[..., BodySummary], pkg: Path, out: Path) -> tuple[BodySummary | None, str | None]:
     try:
         return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None
     except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _write_centres(write_centre: Callable[..., dict], dirs: list[Path], out: Path) -> list:
+def _write_centres(write_centre: Callable[..., BodySummary], dirs: list[Path], out: Path) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
     if workers == 1 or len(dirs) < PARALLEL_MIN:
@@ -923,7 +867,7 @@ def _write_centres(write_centre: Callable[..., dict], dirs: list[Path], out: Pat
         )
 
 
-def _default_writer() -> Callable[..., dict]:
+def _default_writer() -> Callable[..., BodySummary]:
     from scripts.site import body_page
 
     return body_page.write
@@ -958,13 +902,12 @@ def generate(
     out: Path = SITE_SRC,
     build_report: Path = BUILD_REPORT,
     *,
-    write_centre: Callable[..., dict] | None = None,
+    write_centre: Callable[..., BodySummary] | None = None,
 ) -> Result:
     clock = time.perf_counter()
     write_centre = write_centre or _default_writer()
     dirs = package_dirs(packages)
     w = Writer(out)
-    names = _class_names()
     centres: list[Centre] = []
     failures: list[tuple[str, str, str]] = []
     by_slug: dict[str, Path] = {}
@@ -978,11 +921,11 @@ def generate(
         for path in centre_dir.rglob("*"):
             w.keep(path)
         by_slug[slug] = pkg
-        centres.append(Centre(slug, summary, function_classes(pkg, names), _downloads_of(centre_dir, out)))
+        centres.append(Centre(summary))
     write_data(w, centres, [by_slug[c.slug] for c in centres])
     w.text("generated/home.md", home_part(w, centres, len(failures)))
     catalog_pages(w, centres)
-    compare_page(w, centres, names)
+    compare_page(w, centres)
     glossary_page(w, centres, by_slug)
     report_page(w, load_report(build_report), failures, build_report)
     _remove_stale(out, w.written)
@@ -1014,24 +957,24 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> None:
                     k: plain(c.num(k))
                     for k in ("total", "basic", "project", "personnel", "public_admin", "three_public_total")
                 },
-                "basic_share": plain(share(basic, total)),
-                "project_share": plain(share(c.num("project"), total)),
-                "personnel_share": plain(share(c.num("personnel"), basic)),
-                "public_admin_share": plain(share(c.num("public_admin"), basic)),
+                "basic_share": plain(ratio(basic, total)),
+                "project_share": plain(ratio(c.num("project"), total)),
+                "personnel_share": plain(ratio(c.num("personnel"), basic)),
+                "public_admin_share": plain(ratio(c.num("public_admin"), basic)),
                 **{f"checks_{s}": c.checks(s) for s in ("pass", "fail", "advisory", "not_applicable")},
                 "page": f"centres/{c.slug}/",
             }
         )
-        whole = sum((k["amount"] for k in c.classes), Decimal(0))
+        whole = sum((k.amount for k in c.classes), Decimal(0))
         frows += [
             {
                 "slug": c.slug,
                 "short_name": c.short,
                 "centre_total": plain(total),
-                "function_class_code": k["code"],
-                "function_class_name": k["name"],
-                "amount": plain(k["amount"]),
-                "share": plain(share(k["amount"], whole)),
+                "function_class_code": k.code,
+                "function_class_name": k.name,
+                "amount": plain(k.amount),
+                "share": plain(ratio(k.amount, whole)),
             }
             for k in c.classes
         ]

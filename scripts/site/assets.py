@@ -6,24 +6,24 @@ time with the ``vl-convert-python`` wheel (so the browser needs only ``vega``, n
 vega-embed: ~120 KB gzipped less per page), and every chart also gets a static SVG drawn at build time
 (a small Python renderer, not vl-convert).
 
-API (the page generator, ``scripts/site.py``, calls these):
+API (the page modules of ``scripts/site/`` call these):
 
 ``build_assets(site_src) -> list[Path]``
     Write the vendor scripts into ``<site_src>/assets/vendor/`` (git-ignored): ``vega.min.js``
     (vega 6 from npm, global ``vega``), ``vega-locale.js`` (``window.VEGA_LOCALE`` = zh-CN number/time formats) and
     ``tablesort/tablesort.min.js`` + ``tablesort/tablesort.number.min.js``. Idempotent: a file is only
     rewritten when its content changes (so ``mkdocs serve`` does not loop). The mkdocs hook
-    (``scripts/mkdocs_hooks.py``) calls it before every build, so a plain ``mkdocs build`` works too.
+    (``scripts/site/hooks.py``) calls it before every build, so a plain ``mkdocs build`` works too.
 
-``write_chart(spec, out_dir, name, *, figures=None, vega=None) -> (json_path, svg_path)``
+``write_chart(spec, out_dir, name, *, figures, vega=None) -> (json_path, svg_path)``
     ``spec`` is a Vega-Lite dict (e.g. ``altair.Chart(...).to_dict()``). It may reference its data as
     ``{"data": {"url": "../data/x.csv", "format": {"type": "csv"}}}``: a relative URL resolved against
     ``out_dir`` (where the spec is written), so the CSV that readers download is the one the chart
     reads, never inlined twice. Writes ``<out_dir>/<name>.vl.json`` (the Vega-Lite source, offered
     for reuse; ``json_path``), ``<out_dir>/<name>.vg.json`` (the compiled Vega spec the page renders;
     ``vega_path(json_path)``) and ``<out_dir>/<name>.svg`` (the static fallback, drawn by the Python
-    renderer ``scripts.charts.bar_svg`` from ``figures=`` or from the CSV). The Vega spec is
-    ``vega=`` if given (``scripts.charts.spec`` returns it, from a template compiled once per chart
+    renderer ``scripts.site.svg.bar_svg`` from ``figures=``, the bars as the page computed them). The Vega spec is
+    ``vega=`` if given (``scripts.site.charts.spec`` returns it, from a template compiled once per chart
     kind), else ``compile_vega(spec)`` (~60 ms). External (http/https)
     data raises ``ChartError``. Files are rewritten only when they change.
 
@@ -55,6 +55,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import vl_convert as vlc
+
+from scripts.site.svg import bar_svg
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,21 +208,17 @@ def vega_path(json_path: Path) -> Path:
     return json_path.with_name(json_path.name.removesuffix(".vl.json") + ".vg.json")
 
 
-def _data_rows(spec: dict, base: Path) -> list[dict]:
-    """Rows of the spec's (single, relative) CSV data file; validates the URL like the browser needs."""
+def _check_data(spec: dict, base: Path) -> None:
+    """The spec's (single, relative) CSV data file must exist in the site, as the browser needs it."""
     data = spec.get("data")
     if not (isinstance(data, dict) and isinstance(data.get("url"), str)):
-        return []
+        return
     url = data["url"]
     if _is_external(url) or url.startswith("/"):
         raise ChartError(f"chart data must be a relative path to a file in the site, got {url!r}")
     path = (base / url).resolve()
     if not path.is_file():
         raise ChartError(f"chart data {url!r} not found (resolved to {path})")
-    import csv
-    import io
-
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def write_chart(
@@ -228,26 +226,19 @@ def write_chart(
     out_dir: str | Path,
     name: str,
     *,
-    figures: Mapping | None = None,
+    figures: Mapping,
     vega: dict | None = None,
 ) -> tuple[Path, Path]:
     """Write `<name>.vl.json` and its static `<name>.svg` into `out_dir`; see the module docstring.
 
-    The SVG fallback is drawn by `scripts.charts.bar_svg` (a small Python renderer, ~0.1 ms) instead of
-    vl-convert (~60 ms a chart): `figures` = {"title", "bars": [(label, Decimal)], "unit", "factor",
-    "label_title"} as the page computed them; without it the bars are summed from the spec's CSV by
-    its quantitative and nominal encodings (simple specs only). Files are written only on change.
+    The SVG fallback is drawn by `scripts.site.svg.bar_svg` (a small Python renderer, ~0.1 ms) instead
+    of vl-convert (~60 ms a chart): `figures` = {"title", "bars": [(label, Decimal)], "unit", "factor",
+    "label_title"} as the page computed them. Files are written only on change.
     """
-    from scripts.site import charts
-
     out_dir = Path(out_dir)
     spec = _with_site_config(spec)
-    rows = _data_rows(spec, out_dir)  # also rejects external or missing data
-    if figures is None:
-        title, bars, axis_title = charts.generic_figures(spec, rows)
-        unit = axis_title[axis_title.find("（") + 1 : axis_title.rfind("）")] if "（" in axis_title else ""
-        figures = {"title": title, "bars": bars, "unit": unit}
-    svg = charts.bar_svg(
+    _check_data(spec, out_dir)
+    svg = bar_svg(
         figures.get("title", ""),
         list(figures.get("bars", [])),
         figures.get("unit", ""),

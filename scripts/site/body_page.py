@@ -20,9 +20,11 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from scripts.numfmt import chart_amount, number, percent_of, published, wan_published
 from scripts.package.layout import MAIN_TABLES
 from scripts.site import assets as site_assets
 from scripts.site import charts, downloads
+from scripts.site.summary import BodySummary, Package, function_classes, headline, summarise
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_NAME = "预算公开·开放数据"
@@ -35,7 +37,6 @@ CATEGORY_TEXT = {
     "completeness": "表格完整性",
     "explanation": "情况说明与表格",
 }
-dec = charts.number_or_none
 # Bookkeeping columns readers do not need on the page (they stay in the CSV).
 HIDDEN_FIELDS = {
     "row_type",
@@ -53,10 +54,6 @@ HIDDEN_FIELDS = {
 }
 SNIPPET_RESOURCES = ["general_budget_expenditure", "budget_summary", "expenditure_summary"]
 CHART_ORDER = ["functional", "structure", "economic", "projects", "three_public", "procurement"]
-
-
-class CentrePageError(Exception):
-    """A package cannot be turned into a page (missing descriptor or resource file)."""
 
 
 # --- escaping ---------------------------------------------------------------------------------------
@@ -108,29 +105,6 @@ def json_for_script(data: object) -> str:
 # --- numbers ----------------------------------------------------------------------------------------
 
 
-def fmt(text: str | Decimal | None) -> str:
-    """Published digits with thousands separators, decimals as published; '' when blank."""
-    value = text if isinstance(text, Decimal) else dec(text)
-    return "" if value is None else format(value, ",f")
-
-
-def wan(text: str | Decimal | None) -> str:
-    """'5,372.82 万元', with the 亿元 figure added when large."""
-    value = text if isinstance(text, Decimal) else dec(text)
-    if value is None:
-        return "未公开"
-    out = f"{fmt(value)} 万元"
-    if abs(value) >= charts.YI_THRESHOLD:
-        out += f"（约 {format((value / 10000).quantize(Decimal('0.01')), ',f')} 亿元）"
-    return out
-
-
-def share(part: Decimal | None, whole: Decimal | None) -> str:
-    if part is None or not whole:
-        return ""
-    return f"{(part * 100 / whole).quantize(Decimal('0.01'))}%"
-
-
 def human_size(n: int) -> str:
     if n < 1024:
         return f"{n} 字节"
@@ -142,13 +116,6 @@ def human_size(n: int) -> str:
 # --- files ------------------------------------------------------------------------------------------
 
 
-def _rows(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _site_url() -> str:
     cfg = ROOT / "mkdocs.yml"
     match = re.search(r"^site_url:\s*(\S+)", cfg.read_text(encoding="utf-8"), re.M) if cfg.exists() else None
@@ -156,69 +123,7 @@ def _site_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-class Package:
-    """A data package as the page needs it: descriptor, schemas and rows (read once)."""
-
-    def __init__(self, pkg_dir: Path) -> None:
-        self.dir = pkg_dir
-        try:
-            self.desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
-        except FileNotFoundError as err:
-            raise CentrePageError(f"{pkg_dir}: no datapackage.json") from err
-        self.resources = {r["name"]: r for r in self.desc["resources"]}
-        self._rows: dict[str, list[dict]] = {}
-        self._schemas: dict[str, dict] = {}
-
-    def has(self, name: str) -> bool:
-        return name in self.resources and self.resources[name].get("format") == "csv"
-
-    def rows(self, name: str) -> list[dict]:
-        if name not in self._rows:
-            self._rows[name] = _rows(self.dir / self.resources[name]["path"]) if self.has(name) else []
-        return self._rows[name]
-
-    def schema(self, name: str) -> dict:
-        if name not in self._schemas:
-            path = self.dir / self.resources[name]["schema"]
-            self._schemas[name] = json.loads(path.read_text(encoding="utf-8"))
-        return self._schemas[name]
-
-
 # --- figures ----------------------------------------------------------------------------------------
-
-
-def _first(rows: list[dict], **match: str) -> dict | None:
-    return next((r for r in rows if all(r.get(k) == v for k, v in match.items())), None)
-
-
-def headline(pkg: Package) -> dict:
-    """The figures of the headline, as published digits (万元)."""
-    summary = pkg.rows("budget_summary")
-    total_row = _first(summary, side="expenditure", item_key="current_total")
-    exp_total = _first(pkg.rows("expenditure_summary"), row_type="total")
-    total = (total_row or {}).get("amount") or (exp_total or {}).get("total") or ""
-    basic_total = _first(pkg.rows("basic_expenditure"), row_type="total") or _first(
-        pkg.rows("general_budget_expenditure"), row_type="total"
-    )
-    income = {}
-    names = {}
-    for row in summary:
-        if row.get("side") == "income" and row.get("row_type") == "item" and dec(row.get("amount")):
-            income[row.get("item_key") or row["item"]] = row["amount"]
-            names[row.get("item_key") or row["item"]] = row["item"]
-    carry = _first(summary, side="income", item_key="carryover")
-    three = _first(pkg.rows("three_public"), row_type="total")
-    return {
-        "total": total,
-        "basic": (exp_total or {}).get("basic") or "",
-        "project": (exp_total or {}).get("project") or "",
-        "personnel": (basic_total or {}).get("personnel") or "",
-        "public_admin": (basic_total or {}).get("public_admin") or "",
-        "income_sources": income,
-        "income_source_names": names,
-        "carryover": (carry or {}).get("amount") or "",
-        "three_public_total": (three or {}).get("amount") or "",
-    }
 
 
 def changes(pkg: Package) -> list[dict]:
@@ -229,44 +134,44 @@ def changes(pkg: Package) -> list[dict]:
 def _change_phrase(row: dict) -> str:
     parts = []
     if row.get("previous_amount"):
-        parts.append(f"上年为 {fmt(row['previous_amount'])} 万元")
+        parts.append(f"上年为 {published(row['previous_amount'])} 万元")
     if row.get("change"):
-        parts.append(f"{esc(row.get('direction')) or '变化'} {fmt(row['change'])} 万元")
+        parts.append(f"{esc(row.get('direction')) or '变化'} {published(row['change'])} 万元")
     if row.get("change_pct"):
         verb = "下降" if (row.get("direction") or "").startswith("减") else "增长"
-        parts.append(f"{verb} {fmt(row['change_pct'])}%")
+        parts.append(f"{verb} {published(row['change_pct'])}%")
     return "，".join(parts)
 
 
 def headline_md(pkg: Package, h: dict) -> str:
     name = esc(pkg.desc.get("x_organisation") or pkg.desc["title"])
     year = esc(str(pkg.desc.get("fiscal_year") or ""))
-    total = dec(h["total"])
-    sentence = [f"{name} {year} 年部门预算本年支出合计 **{wan(h['total'])}**"]
-    match = next((r for r in changes(pkg) if total is not None and dec(r.get("amount")) == total), None)
+    total = number(h["total"])
+    sentence = [f"{name} {year} 年部门预算本年支出合计 **{wan_published(h['total'])}**"]
+    match = next((r for r in changes(pkg) if total is not None and number(r.get("amount")) == total), None)
     if match:
         sentence.append(f"（{_change_phrase(match)}）")
     sentence.append("。")
     if h["income_sources"]:
         parts = [
-            f"{esc(h['income_source_names'][k])} {wan(v)}（{share(dec(v), total)}）"
+            f"{esc(h['income_source_names'][k])} {wan_published(v)}（{percent_of(number(v), total)}）"
             for k, v in h["income_sources"].items()
         ]
         sentence.append("本年收入来自" + "、".join(parts))
-        if dec(h["carryover"]):
-            sentence.append(f"，另有上年结转结余 {wan(h['carryover'])}")
+        if number(h["carryover"]):
+            sentence.append(f"，另有上年结转结余 {wan_published(h['carryover'])}")
         sentence.append("。")
     if h["basic"] or h["project"]:
         sentence.append(
-            f"其中基本支出 {wan(h['basic'])}（{share(dec(h['basic']), total)}），"
-            f"项目支出 {wan(h['project'])}（{share(dec(h['project']), total)}）。"
+            f"其中基本支出 {wan_published(h['basic'])}（{percent_of(number(h['basic']), total)}），"
+            f"项目支出 {wan_published(h['project'])}（{percent_of(number(h['project']), total)}）。"
         )
     if h["personnel"] or h["public_admin"]:
         sentence.append(
-            f"一般公共预算基本支出中人员经费 {wan(h['personnel'])}，公用经费 {wan(h['public_admin'])}。"
+            f"一般公共预算基本支出中人员经费 {wan_published(h['personnel'])}，公用经费 {wan_published(h['public_admin'])}。"
         )
     if h["three_public_total"]:
-        sentence.append(f"“三公”经费 {wan(h['three_public_total'])}。")
+        sentence.append(f"“三公”经费 {wan_published(h['three_public_total'])}。")
     rows = [
         ("本年支出合计", h["total"]),
         *[(esc(h["income_source_names"][k]), v) for k, v in h["income_sources"].items()],
@@ -280,7 +185,7 @@ def headline_md(pkg: Package, h: dict) -> str:
     table = md_table(
         ["项目", "金额（万元）", "占本年支出合计"],
         [
-            [label, fmt(v), share(dec(v), total) if label != "本年支出合计" else "100%"]
+            [label, published(v), percent_of(number(v), total) if label != "本年支出合计" else "100%"]
             for label, v in rows
             if v != ""
         ],
@@ -299,12 +204,12 @@ def headline_md(pkg: Package, h: dict) -> str:
                 [
                     [
                         esc_cell(r.get("label")),
-                        fmt(r.get("amount")),
-                        fmt(r.get("previous_amount")),
-                        (("−" if (r.get("direction") or "").startswith("减") else "") + fmt(r.get("change")))
+                        published(r.get("amount")),
+                        published(r.get("previous_amount")),
+                        (("−" if (r.get("direction") or "").startswith("减") else "") + published(r.get("change")))
                         if r.get("change")
                         else "",
-                        fmt(r.get("change_pct")),
+                        published(r.get("change_pct")),
                         esc_cell(r.get("sentence")),
                     ]
                     for r in change_rows
@@ -332,7 +237,7 @@ def resource_table(pkg: Package, name: str) -> str:
     body = []
     for row in rows:
         cells = [
-            fmt(row.get(f["name"])) if f["type"] == "number" else esc_cell(row.get(f["name"])) for f in fields
+            published(row.get(f["name"])) if f["type"] == "number" else esc_cell(row.get(f["name"])) for f in fields
         ]
         body.append(cells)
     return md_table([html.escape(f.get("title") or f["name"]) for f in fields], body)
@@ -387,14 +292,14 @@ def performance_md(pkg: Package) -> str:
         return "本单位未公开项目支出绩效目标。"
     out = [f"共 {len(projects)} 个项目，{len(indicators)} 项绩效指标。", ""]
     ranked = sorted(
-        projects, key=lambda r: (-(dec(r.get("total")) or Decimal(0)), r.get("project_name") or "")
+        projects, key=lambda r: (-(number(r.get("total")) or Decimal(0)), r.get("project_name") or "")
     )
     for proj in ranked:
         code = proj.get("project_code") or ""
         rows = by_project.pop(code, []) if code else []
         out.append(
             f'<details class="project" markdown="block">\n<summary>{esc(proj.get("project_name"))}'
-            f"<span data-search-exclude>（{fmt(proj.get('total')) or '金额未公开'} 万元，{len(rows)} 项指标）</span>"
+            f"<span data-search-exclude>（{published(proj.get('total')) or '金额未公开'} 万元，{len(rows)} 项指标）</span>"
             "</summary>\n"
         )
         # Project names stay searchable; goals and indicator tables would swell the site-wide search
@@ -439,9 +344,9 @@ def quality_md(pkg: Package) -> tuple[str, dict]:
                     STATUS_TEXT.get(r.get("status"), esc(r.get("status"))),
                     esc_cell(r.get("description")),
                     esc_cell(r.get("detail")),
-                    fmt(r.get("expected")),
-                    fmt(r.get("found")),
-                    fmt(r.get("difference")),
+                    published(r.get("expected")),
+                    published(r.get("found")),
+                    published(r.get("difference")),
                 ]
                 for r in items
             ],
@@ -484,7 +389,11 @@ def charts_md(pkg: Package, out_dir: Path, short_name: str) -> str:
     for kind_name in CHART_ORDER:
         kind = charts.KINDS[kind_name]
         resource = next((r for r in kind.resources if pkg.rows(r)), None)
-        bars = charts.figures(kind, resource, pkg.rows(resource)) if resource else []
+        if kind_name == "functional":  # the one definition of spending by 类 (scripts/site/summary.py)
+            classes = function_classes(pkg)
+            bars = sorted(((c.name, c.amount) for c in classes), key=lambda kv: (-kv[1], kv[0]))
+        else:
+            bars = charts.figures(kind, resource, pkg.rows(resource)) if resource else []
         heading = f"### {kind.title} {{ data-search-exclude }}\n"
         if not bars or not any(v for _, v in bars):
             blocks.append(f'{heading}\n<p class="chart-empty">{kind.empty_text}。</p>\n')
@@ -505,7 +414,7 @@ def charts_md(pkg: Package, out_dir: Path, short_name: str) -> str:
         site_assets.write_chart(spec, out_dir / "charts", kind_name, figures=figures, vega=vega)
         table = md_table(
             [kind.label_title, f"金额（{unit}）"],
-            [[esc_cell(label), charts.format_amount(value / factor)] for label, value in bars],
+            [[esc_cell(label), chart_amount(value / factor)] for label, value in bars],
         )
         alt_text = f"{short_name}{kind.title}条形图"
         if kind.limit and len(bars) == kind.limit:
@@ -733,8 +642,10 @@ def json_ld(pkg: Package, page_url: str, zip_name: str, xlsx_name: str) -> dict:
 # --- the page ---------------------------------------------------------------------------------------
 
 
-def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | None = None) -> dict:
-    """Write the centre page and its files into `out_dir`; returns the summary other pages use."""
+def write(
+    pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | None = None
+) -> BodySummary:
+    """Write the centre page and its files into `out_dir`; returns the body's summary for other pages."""
     pkg_dir, out_dir = Path(pkg_dir), Path(out_dir)
     pkg = Package(pkg_dir)
     desc = pkg.desc
@@ -806,53 +717,4 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
         "",
     ]
     site_assets.write_if_changed(out_dir / "index.md", "\n".join(md))
-    glossary = [
-        {
-            **{k: r.get(k, "") for k in ("term", "definition", "parent_term")},
-            "centre": slug,
-            "centre_name": short,
-            "page": page,
-        }
-        for r in pkg.rows("glossary")
-    ]
-    projects = [r.get("project_name", "") for r in pkg.rows("performance_projects")]
-    return {
-        "slug": slug,
-        "name": org,
-        "short_name": short,
-        "title": desc["title"],
-        "province": desc.get("province", ""),
-        "city": desc.get("city", ""),
-        "district": desc.get("district", ""),
-        "division_code": desc.get("division_code", ""),
-        "fiscal_year": desc.get("fiscal_year"),
-        **{
-            k: h[k]
-            for k in (
-                "total",
-                "basic",
-                "project",
-                "personnel",
-                "public_admin",
-                "income_sources",
-                "income_source_names",
-                "carryover",
-                "three_public_total",
-            )
-        },
-        "procurement_total": (_first(pkg.rows("procurement"), row_type="total") or {}).get("amount", ""),
-        "projects": len(projects),
-        "checks": counts,
-        "page": page,
-        "zip": f"{page}{zip_path.name}",
-        "xlsx": f"{page}{xlsx_path.name}",
-        "version": desc.get("version", ""),
-        "glossary": glossary,
-        "search_words": [
-            w
-            for w in dict.fromkeys(
-                [org, short, desc.get("province"), desc.get("city"), desc.get("district"), *projects]
-            )
-            if w
-        ],
-    }
+    return summarise(pkg)

@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 
 import altair as alt
 
-# Above this many 万元 a chart switches to 亿元 (site rule: 亿元 where large).
-YI_THRESHOLD = Decimal(10000)
+from scripts.site import assets as site_assets
+from scripts.numfmt import YI_THRESHOLD, chart_amount, number
+
 CHART_WIDTH = 380  # plot area in px; labels (≤ 200 px) and title come on top
 
 _URL = "__CHART_DATA_URL__"
@@ -124,16 +125,6 @@ KINDS: dict[str, ChartKind] = {
 }
 
 
-def number_or_none(text: str | None) -> Decimal | None:
-    """A CSV value as a Decimal for display and charts: blank or unreadable gives None."""
-    if text is None or str(text).strip() == "":
-        return None
-    try:
-        return Decimal(str(text).strip())
-    except InvalidOperation:
-        return None
-
-
 def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str, Decimal]]:
     """The chart's bars in 万元, computed exactly as the Vega-Lite template does (sum per label)."""
     label_fields, value_field, filters = kind.spec_for(resource)
@@ -141,13 +132,13 @@ def figures(kind: ChartKind, resource: str, rows: list[dict]) -> list[tuple[str,
     if kind.fold:
         out = []
         for fld, label in kind.fold:
-            values = [v for r in chosen if (v := number_or_none(r.get(fld))) is not None]
+            values = [v for r in chosen if (v := number(r.get(fld))) is not None]
             if values and sum(values, Decimal(0)) != 0:
                 out.append((label, sum(values, Decimal(0))))
         return out
     sums: dict[str, Decimal] = {}
     for row in chosen:
-        value = number_or_none(row.get(value_field))
+        value = number(row.get(value_field))
         if value is None:
             continue
         label = next((row[f] for f in label_fields if row.get(f)), "")
@@ -248,8 +239,6 @@ def _template(name: str, resource: str) -> str:
 @functools.cache
 def _vega_template(name: str, resource: str) -> str:
     """The kind's template compiled to Vega, as JSON text with the same placeholders."""
-    from scripts.site import assets as site_assets
-
     text = json.dumps(site_assets.compile_vega(json.loads(_template(name, resource))), ensure_ascii=False)
     for placeholder in (_URL, _TITLE, _UNIT, _FACTOR):
         if placeholder not in text:
@@ -283,122 +272,3 @@ def spec(name: str, resource: str, *, data_url: str, title: str, unit: str, fact
         _fill(_template(name, resource), data_url, title, unit, factor),
         _fill(_vega_template(name, resource), data_url, title, unit, factor),
     )
-
-
-# --- static SVG fallback ----------------------------------------------------------------------------
-
-FONT = (
-    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-)
-_WIDTH = 640
-_BAR_H = 18
-_STEP = 26
-_FS = 12
-
-
-def _text_width(text: str, size: int = _FS) -> float:
-    # Wide (CJK, full-width) glyphs take one em; others roughly 0.6 em.
-    return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
-
-
-def _clip(text: str, width: float) -> str:
-    if _text_width(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if _text_width(out + ch + "…") > width:
-            break
-        out += ch
-    return out + "…"
-
-
-def format_amount(value: Decimal, places: int | None = None) -> str:
-    """Thousands separators, the published decimals kept (or `places` when given)."""
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    text = format(value, ",f")
-    if "." in text and places is None:
-        text = text.rstrip("0").rstrip(".") if len(text.split(".")[1]) > 2 else text
-    return text
-
-
-def bar_svg(
-    title: str, bars: list[tuple[str, Decimal]], unit: str, *, factor: int = 1, label_title: str = ""
-) -> str:
-    """Horizontal bars with Chinese labels, values and unit: a small deterministic SVG."""
-    scaled = [(label, value / factor) for label, value in bars]
-    label_w = min(220.0, max((_text_width(lbl) for lbl, _ in scaled), default=40) + 8)
-    value_w = max((_text_width(format_amount(v)) for _, v in scaled), default=30) + 10
-    plot_x = label_w + 8
-    plot_w = max(80.0, _WIDTH - plot_x - value_w - 10)
-    top = 40
-    height = top + _STEP * len(scaled) + 34
-    vmax = max((v for _, v in scaled if v > 0), default=Decimal(1))
-    desc = "；".join(f"{lbl}：{format_amount(v)} {unit}" for lbl, v in scaled)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" '
-        f'height="{height}" role="img" aria-labelledby="t d" font-family={html.escape(json.dumps(FONT))} '
-        f'font-size="{_FS}">',
-        f'<title id="t">{html.escape(title)}</title>',
-        f'<desc id="d">{html.escape(desc)}</desc>',
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="{_WIDTH / 2:.0f}" y="20" text-anchor="middle" font-size="14" font-weight="bold">'
-        f"{html.escape(_clip(title, _WIDTH - 20))}</text>",
-    ]
-    for i, (label, value) in enumerate(scaled):
-        y = top + i * _STEP
-        w = float(max(value, Decimal(0)) / vmax) * plot_w
-        shown = format_amount(value)
-        parts.append(
-            f"<g><title>{html.escape(label)}：{shown} {unit}</title>"
-            f'<text x="{label_w:.1f}" y="{y + 13}" text-anchor="end">{html.escape(_clip(label, label_w - 4))}</text>'
-            f'<rect x="{plot_x:.1f}" y="{y}" width="{w:.1f}" height="{_BAR_H}" fill="#c62828"/>'
-            f'<text x="{plot_x + w + 4:.1f}" y="{y + 13}">{html.escape(shown)}</text></g>'
-        )
-    axis_y = top + _STEP * len(scaled) + 4
-    parts.append(
-        f'<line x1="{plot_x:.1f}" x2="{plot_x + plot_w:.1f}" y1="{axis_y}" y2="{axis_y}" stroke="#888"/>'
-    )
-    parts.append(
-        f'<text x="{plot_x + plot_w / 2:.1f}" y="{axis_y + 20}" text-anchor="middle">金额（{html.escape(unit)}）</text>'
-    )
-    if label_title:
-        parts.append(
-            f'<text x="4" y="{top - 6}" font-size="11" fill="#555">{html.escape(label_title)}</text>'
-        )
-    parts.append("</svg>\n")
-    return "\n".join(parts)
-
-
-def generic_figures(spec: dict, rows: list[dict]) -> tuple[str, list[tuple[str, Decimal]], str]:
-    """Bars of a simple hand-written spec (quantitative + nominal encoding, field-equal filters).
-
-    Used by `site_assets.write_chart` when the caller gives no figures: sums the quantitative field
-    per nominal value. Returns (title, bars, unit-less axis title).
-    """
-    enc = spec.get("encoding") or {}
-    quant = next(
-        (e["field"] for e in enc.values() if isinstance(e, dict) and e.get("type") == "quantitative"), None
-    )
-    nominal = next(
-        (e["field"] for e in enc.values() if isinstance(e, dict) and e.get("type") in ("nominal", "ordinal")),
-        None,
-    )
-    title = spec.get("title") or ""
-    title = title.get("text", "") if isinstance(title, dict) else str(title)
-    if quant is None or nominal is None:
-        return title, [], ""
-    keep: Callable[[dict], bool] = lambda r: True  # noqa: E731
-    preds = [t["filter"] for t in spec.get("transform", []) if isinstance(t.get("filter"), dict)]
-    if preds:
-        keep = lambda r: all(r.get(p.get("field"), "") == p.get("equal") for p in preds if "equal" in p)  # noqa: E731
-    sums: dict[str, Decimal] = {}
-    for row in rows:
-        value = number_or_none(row.get(quant))
-        if value is None or not keep(row):
-            continue
-        sums[row.get(nominal, "")] = sums.get(row.get(nominal, ""), Decimal(0)) + value
-    axis_title = next(
-        (e.get("title", "") for e in enc.values() if isinstance(e, dict) and e.get("field") == quant), ""
-    )
-    return title, sorted(sums.items(), key=lambda kv: (-kv[1], kv[0])), axis_title

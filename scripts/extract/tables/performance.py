@@ -36,9 +36,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 
 @cache
 def vocab() -> dict:
-    return json.loads(
-        (Path(__file__).resolve().parents[1] / "vocab" / "performance.json").read_text("utf-8")
-    )
+    return json.loads((Path(__file__).resolve().parents[1] / "vocab" / "performance.json").read_text("utf-8"))
 
 
 @cache
