@@ -27,6 +27,7 @@ class DisclosureError(Exception):
         self.line = line
         self.expected = expected
         self.hint = hint
+        self.page: int | None = None  # a PDF: the page the line stands on
 
     def at(self, file: str | Path) -> DisclosureError:
         """Attach the file name once it is known (cells do not know it)."""
@@ -36,7 +37,9 @@ class DisclosureError(Exception):
 
     def __str__(self) -> str:
         where = self.file or "<unknown>"
-        if self.line is not None:
+        if self.page is not None:
+            where = f"{where}: page {self.page}" + (f" (line {self.line} of its text)" if self.line else "")
+        elif self.line is not None:
             where = f"{where}:{self.line}"
         text = f"{where}: {self.message}"
         if self.expected:

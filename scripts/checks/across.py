@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from scripts.checks.report import (
+    has_field,
     Report,
     column_sum,
     find_total,
@@ -138,6 +139,8 @@ def check_cross_totals(ex, rep: Report) -> None:
     )
     g_tot, r5 = _figure(ex, rep, "general_budget_expenditure", "basic")
     b_tot, r6 = _figure(ex, rep, "basic_expenditure", "total")
+    if g_tot is not None and not has_field(ex.rows("general_budget_expenditure"), "basic"):
+        g_tot, r5 = None, "一般公共预算支出表只列合计，没有分列基本支出"
     _compare(
         rep,
         "cross.general_basic_vs_basic_expenditure",
@@ -201,6 +204,20 @@ def check_three_public(ex, rep: Report) -> None:
             detail=f"合计 {wan_digits(total.get('amount'))}，"
             + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
             source_line=total.get("source_line"),
+        )
+    grand = by.get("grand_total")
+    if grand is not None and total is not None:
+        parts = [p for p in (total, by.get("meeting"), by.get("training")) if p is not None]
+        found, figures, n = column_sum(parts, "amount")
+        rep.add(
+            "three_public.grand_total_sum",
+            {},
+            expected=decimal(grand.get("amount")),
+            found=found,
+            tol=tolerance(figures + [grand.get("amount")], n),
+            detail=f"合计 {wan_digits(grand.get('amount'))}，"
+            + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
+            source_line=grand.get("source_line"),
         )
     if vehicles is None or (purchase is None and operation is None):
         rep.not_applicable(

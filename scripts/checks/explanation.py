@@ -26,6 +26,18 @@ def _topic_of(topic: str) -> dict | None:
     return None
 
 
+def _source(ex, entry: dict) -> dict:
+    """The topic's table: the first of its `prefer` alternatives the disclosure publishes, else its own."""
+    return next((alt for alt in entry.get("prefer", []) if ex.rows(alt["resource"])), entry)
+
+
+def _statements(rows: list[dict], entry: dict) -> list[dict]:
+    """Rows stating the topic; those in a section about the topic's own table first (a 公务接待费 line in
+    the 基本支出 breakdown is an economic class, the one in the “三公” section the 三公 figure)."""
+    own = [r for r in rows if any(w in str(r.get("section") or "") for w in entry.get("section_any", []))]
+    return own + [r for r in rows if r not in own]
+
+
 def _table_figure(ex, entry: dict) -> tuple[dict | None, str | None]:
     rows = ex.rows(entry["resource"])
     match = {k: entry[k] for k in ("row_type", "side", "item_key", "part") if k in entry}
@@ -77,15 +89,21 @@ def check_explanation(ex, rep: Report) -> None:
         )
         return
     done = set()
+    chosen = {}  # topic key -> the statement checked
+    for entry in catalogue()["explanation_topics"]["topics"]:
+        mine = [r for r in rows if _topic_of(str(r.get("topic") or "")) is entry]
+        if mine:
+            chosen[entry["key"]] = _statements(mine, entry)[0]
     for r in rows:
         topic = str(r.get("topic") or "")
         entry = _topic_of(topic)
         if entry is None:
             _class_topic(ex, rep, r, done)
             continue
-        if entry["key"] in done:
+        if entry["key"] in done or chosen[entry["key"]] is not r:
             continue
         done.add(entry["key"])
+        entry = _source(ex, entry)
         args = {
             "key": entry["key"],
             "title": entry["title"],

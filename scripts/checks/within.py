@@ -44,7 +44,9 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
         if current is None:
             rep.not_applicable(template, args, f"{name}中找不到本年{word}合计行")
             continue
-        items = items_of(side_rows)
+        # a numbered part of an item (1.一般公共预算 under 一、财政拨款) is inside its parent's figure
+        parents = {r["seq"] for r in side_rows if r.get("row_type") == "item"}
+        items = [r for r in items_of(side_rows) if r.get("parent_seq") not in parents]
         total, figures, n = column_sum(items, "amount")
         expected = decimal(current.get("amount"))
         tol = tolerance(figures + [current.get("amount")], n)

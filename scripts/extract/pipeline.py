@@ -92,16 +92,18 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
     file, data = files[0]
     lines: list[Line] = []
     sources: list[Source] = []
+    tables: list[RawTable] = []
+    paths = {Path(name).name: name for name, _ in files}
     for name, blob in files:
         offset = len(lines)
         base = Path(name).name
         for line in read_document(blob, name):
             lines.append(Line(line.no + offset, line.text, line.page, base if len(files) > 1 or line.page else None, line.row))
         sources.append(Source(base, blob, hashlib.sha256(blob).hexdigest(), format_of(blob, name)))
+        tables += segment(lines[offset:])  # a table never runs on into the next file
     if timings is not None:
         timings["read"] = time.perf_counter() - clock
         clock = time.perf_counter()
-    tables = segment(lines)
     if not tables:
         seen = " / ".join(line.text[:30] for line in lines[:3]) or "no text at all"
         raise NoTablesError(
@@ -149,7 +151,7 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
                 )
             produced = module.extract(table)
         except DisclosureError as exc:
-            warnings.append(exc.at(file))
+            warnings.append(_located(exc, where, paths, file))
             entry.update(
                 status="unreadable", note=((entry["note"] or "") + f" 读取问题：{exc.message}").strip()
             )
@@ -161,8 +163,6 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
             )
             inventory.append(entry)
             continue
-        if paginated:
-            _locate(produced, where)
         names = []
         for name, rows in produced.items():
             res = _add(resources, name, module.SCHEMAS[name], rows)
@@ -186,6 +186,8 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
     _add(resources, "tables", "tables", inventory)
     if raw_cells:
         _add(resources, "raw_cells", "raw_cells", raw_cells)
+    if paginated:
+        _locate({name: res.rows for name, res in resources.items()}, where)
     for res in resources.values():
         if not res.rows or (res.name in produced_by_tables and res.name not in filled):
             res.status = "empty"
@@ -195,6 +197,15 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
     if timings is not None:
         timings["extract"] = time.perf_counter() - clock
     return extraction
+
+
+def _located(exc: DisclosureError, where: dict[int, Line], paths: dict[str, str], file: str) -> DisclosureError:
+    """Name the file (of several) and the page the faulty line stands on."""
+    line = where.get(exc.line) if exc.line is not None else None
+    if line is not None and exc.file is None:
+        exc.file = paths.get(line.file or "", file)
+        exc.page = line.page
+    return exc.at(file)
 
 
 def _locate(produced: dict[str, list[dict]], where: dict[int, Line]) -> None:

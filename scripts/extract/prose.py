@@ -102,7 +102,9 @@ class Para:
 
 def _is_heading(text: str) -> bool:
     enumerator, rest = split_enum(text)
-    if not rest or HEADING_PUNCT.search(rest) or len(squeeze(rest)) > 40:
+    # table names listed in a heading (“三公”经费、会议费、培训费支出预算情况说明) are not a sentence
+    words = rest.replace("、", "") if rest.endswith(("情况说明", "表")) else rest
+    if not rest or HEADING_PUNCT.search(words) or len(squeeze(rest)) > 40:
         return False
     return bool(enumerator) or squeeze(rest) == "目录" or _match(vocab()["parts"], "part", rest) is not None
 

@@ -31,6 +31,10 @@ NUMBER_ONLY = re.compile(
     r"^\s*(?:公开\s*\d{1,2}\s*表|(?:公开)?表\s*[一二三四五六七八九十]{1,3}|预算\s*\d{1,2}\s*表"
     r"|(?:附)?表\s*\d{1,2}(?:\s*[-－]\s*\d{1,2})?)\s*$"
 )
+# A title with its number after it on the same line: “三公”经费…预算表 公开表九
+TRAILING_NUMBER = re.compile(
+    r"^\s*(\S.{1,60}?表(?:\s*[（(][^）)]{1,20}[）)])?)\s*((?:公开)?表\s*[一二三四五六七八九十]{1,3}|公开\s*\d{1,2}\s*表)\s*$"
+)
 CONTINUED = re.compile(r"^\s*[（(]?续(?:表|上表)?[)）]?\s*$")
 # An unnumbered title: optional enumerator and year, words naming a kind, ending in 表 (and a bracket).
 PLAIN_TITLE = re.compile(
@@ -109,8 +113,11 @@ def segment(lines: list[Line]) -> list[RawTable]:
     in_header = False
     number: str | None = None  # a number line seen just before a title
     repeat: list[list[str]] | None = None  # header rows a repeated title will repeat
+    skip = None  # the second line of a wrapped title
     for index, line in enumerate(lines):
         text = line.text
+        if line.no == skip:
+            continue
         if NUMBER_ONLY.match(text) or CONTINUED.match(text):
             if current is not None and in_header and current.number is None and not current.rows:
                 current.number = re.sub(r"\s+", "", text)  # the number printed after its title
@@ -118,11 +125,25 @@ def segment(lines: list[Line]) -> list[RawTable]:
                 number = re.sub(r"\s+", "", text)
             continue
         title = _is_title(text)
+        trailing = TRAILING_NUMBER.match(text) if not title and "\t" not in text else None
         if title:
             name, found = label(title.group(2)), re.sub(r"\s+", "", title.group(1)).rstrip("：:、")
+        elif current is not None and in_header and not current.rows:
+            name, found = None, None  # a subtitle under its table's title (收支总体情况表)
+        elif trailing and kind_of(trailing.group(1)) != "unknown" and not re.search(r"[。；，,]", text):
+            name, found = label(trailing.group(1)), re.sub(r"\s+", "", trailing.group(2))
         else:
             plain = _plain_title(lines, index)
+            if plain and current is not None and current.rows and kind_of(plain) == current.kind:
+                plain = None  # another sheet of the open table (a form repeated per project)
             name, found = (label(plain), number) if plain else (None, None)
+            nxt = lines[index + 1].text if index + 1 < len(lines) else ""
+            if plain is None and 0 < len(nxt.strip()) <= 4 and "\t" not in nxt + text:
+                # a title wrapped in its cell: `…支出预算` + `表`
+                joined = [*lines[:index], Line(line.no, text + nxt.strip(), line.page), *lines[index + 2 :]]
+                plain = _plain_title(joined, index)
+                if plain:
+                    name, found, skip = label(plain), number, lines[index + 1].no
         if name is not None:
             if current is not None and current.rows and _same_title(name, current.title) and not tables_closed(
                 current, lines, index
@@ -159,7 +180,12 @@ def segment(lines: list[Line]) -> list[RawTable]:
             if org and not current.org_name:
                 current.org_name = label(UNIT.sub("", org.group(1)).strip())
             continue
-        if NOTE.match(text):
+        if NOTE.match(text) or (
+            "\t" not in text
+            and current.rows
+            and (line.page is not None or (current.notes and current.notes[-1].no == line.no - 1))
+        ):
+            # a note, its next lines, and (in a PDF, where every row has its cells) free text after rows
             current.notes.append(line)
             continue
         if in_header and "\t" not in text and not current.rows:

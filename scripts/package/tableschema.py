@@ -33,10 +33,10 @@ def schema(name: str, paginated: bool = False) -> dict:
             if item not in shared_fields():
                 raise KeyError(f"schemas/{name}.json names field {item!r}, which fields.json does not define")
             fields.append({"name": item, **shared_fields()[item]})
-            if item == "source_line" and paginated:
-                fields.extend({"name": f, **shared_fields()[f]} for f in PAGE_FIELDS)
         else:
             fields.append(item)
+        if paginated and fields[-1]["name"] == "source_line":
+            fields.extend({"name": f, **shared_fields()[f]} for f in PAGE_FIELDS)
     out = {k: v for k, v in raw.items() if k != "fields"}
     out["fields"] = fields
     out.setdefault("missingValues", [""])

@@ -431,7 +431,9 @@ def read_page(page: Page) -> list[tuple[float, object]]:
 # ---------------------------------------------------------------- document
 
 META_CELL = re.compile(r"^\s*(?:部门(?:（单位）|\(单位\))?名称|部门|单位名称|预算单位|金额单位|单位)\s*[：:]")
-HEADING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、]|注|说明|目\s*录)")
+HEADING = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.．、](?!\d)|注|说明|目\s*录)"
+)
 
 
 def _row_text(row: list[Cell | None]) -> tuple[str, ...]:
@@ -564,16 +566,24 @@ def _cut_row(prev: list[Cell | None], row: list[Cell | None]) -> bool:
 
 def _emit(stream: list[tuple[int, object]]) -> list[OutLine]:
     out: list[OutLine] = []
-    margin: dict[int, float] = {}
+    # A page's right text margin: where at least three free lines end (prose set justified); a table
+    # page's few free lines (title, meta) have none, and are never joined.
+    ends: dict[int, list[TextLine]] = {}
     for page, item in stream:
         if isinstance(item, TextLine):
-            margin[page] = max(margin.get(page, 0.0), item.x1)
+            ends.setdefault(page, []).append(item)
+    margin: dict[int, float] = {}
+    for page, items in ends.items():
+        right = max(ln.x1 for ln in items)
+        width = median(c.x1 - c.x0 for ln in items for c in ln.chars)
+        if sum(1 for ln in items if ln.x1 >= right - 1.5 * width) >= 3:
+            margin[page] = right
     prev_full = False
     for page, item in stream:
         if isinstance(item, TextLine):
             text = _text(item.chars)
             width = median(c.x1 - c.x0 for c in item.chars)
-            full = item.x1 >= margin[page] - 1.5 * width and len(text) >= 12
+            full = page in margin and item.x1 >= margin[page] - 1.5 * width and len(text) >= 12
             if prev_full and out and out[-1].cells is None and not HEADING.match(text):
                 out[-1].text += text
             else:

@@ -75,21 +75,31 @@ def split_header(table: RawTable) -> tuple[list[Row], list[Row]]:
 
 def combine(header: list[Row]) -> list[list[str]]:
     """Per column, the header cells top to bottom. A cell of an upper row spans the blank cells to its
-    right (merged PDF cells come out as one text followed by blanks)."""
+    right (merged PDF cells come out as one text followed by blanks), but not past the end of the span
+    above it: spans nest (a 会议费 column starts where the row above starts a new cell)."""
     width = max((len(r.cells) for r in header), default=0)
     columns: list[list[str]] = [[] for _ in range(width)]
+    starts = set(range(width))  # where the row above starts a cell (the top row: everywhere)
     for depth, row in enumerate(header):
         cells = row.cells + [""] * (width - len(row.cells))
         spanning = depth < len(header) - 1
         carried = ""
+        here: set[int] = set()
         for i, cell in enumerate(cells):
             text = squeeze(cell)
+            if depth and i in starts and i not in here and not text:
+                carried = ""  # the span above ends here, so does this one
             if text:
                 carried = text
+                here.add(i)
             elif spanning and carried:
                 text = carried
             if text:
                 columns[i].append(text)
+        if depth == 0:
+            starts = {i for i, c in enumerate(cells) if squeeze(c)}
+        else:
+            starts |= {i for i, c in enumerate(cells) if squeeze(c)}
     return columns
 
 
@@ -99,7 +109,8 @@ def map_columns(header: list[Row], rules: list[dict]) -> dict[str, int]:
         words = "".join(parts)
         for rule in rules:
             if (
-                any(w in words for w in rule.get("any", [""]))
+                (not rule.get("last") or (parts and parts[-1] in rule["last"]))
+                and any(w in words for w in rule.get("any", [""]))
                 and all(w in words for w in rule.get("all", []))
                 and not any(w in words for w in rule.get("none", []))
             ):

@@ -43,9 +43,16 @@ def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, 
         if raw is None:
             return None, None
         code, text = code_name(raw)
+    elif f"{name}_lei" in fields and f"{name}_code" not in fields:
+        # one code printed over 类 | 款 | 项 columns: 201 | 13 | 01 is 2011301
+        parts = [_columns.cell(row, fields.get(f"{name}_{level}")) for level in ("lei", "kuan", "xiang")]
+        code = "".join(p.replace(" ", "") for p in parts if p is not None) or None
+        text = _columns.text(row, fields.get(f"{name}_name"))
     else:
         code = _columns.cell(row, fields.get(f"{name}_code"))
         text = _columns.text(row, fields.get(f"{name}_name"))
+    if code is not None and _columns.squeeze(code) in _columns.TOTAL_LABELS:
+        return None, text or _columns.squeeze(code)  # 合计 printed in the code column
     if code is not None:
         code = code.replace(" ", "")
         if not code.isdigit():  # e.g. a procurement row `C-服务` inside this table: the schema wants digits

@@ -11,8 +11,9 @@ from __future__ import annotations
 from scripts.extract.model import RawTable
 from scripts.extract.tables import _financial
 
-KINDS = ("basic_expenditure",)
-SCHEMAS = {"basic_expenditure": "basic_expenditure"}
+# 财政拨款基本支出表 and 机关运行经费支出表 list economic classes like the 基本支出表 (one 金额 column).
+KINDS = ("basic_expenditure", "fiscal_basic_expenditure", "operating_expenses")
+SCHEMAS = {kind: "basic_expenditure" for kind in KINDS}
 AMOUNTS = ("total", "personnel", "public_admin")
 
 

@@ -18,7 +18,7 @@ from scripts.extract.tables import _columns
 
 KINDS = ("budget_summary", "fiscal_summary")
 SCHEMAS = {"budget_summary": "two_sided_summary", "fiscal_summary": "two_sided_summary"}
-SIDES = ("income", "expenditure")
+SIDES = ("income", "expenditure", "expenditure_use")
 
 
 @cache
@@ -40,14 +40,36 @@ def _line_rule(item: str, side: str) -> dict | None:
     return None
 
 
-def _columns_of(header: list[Row]) -> list[tuple[int, int]]:
-    """(label column, amount column) per side, from the `项目 | 预算数 | 项目 | 预算数` header row."""
+def _columns_of(header: list[Row]) -> list[tuple[str, int, int]]:
+    """(side, label column, amount column) per side.
+
+    北京 `项目 | 预算数 | 项目 | 预算数` gives income then expenditure. Other publishers name the label
+    columns differently (项目名称, 功能科目名称) and may print expenditure twice, by function (功能分类) and
+    by use (支出用途: 基本支出, 项目支出 …): the side is read from the words above each label column.
+    """
     for row in header:
         cells = [_columns.squeeze(c) for c in row.cells]
         labels = [i for i, c in enumerate(cells) if c == "项目"]
         if len(labels) == 2:
-            return [(labels[0], labels[0] + 1), (labels[1], labels[1] + 1)]
-    return [(0, 1), (2, 3)]
+            return [("income", labels[0], labels[0] + 1), ("expenditure", labels[1], labels[1] + 1)]
+    words = _columns.vocab("summary_items")
+    columns = _columns.combine(header)
+    pairs: list[tuple[str, int, int]] = []
+    for i, parts in enumerate(columns):
+        if not parts or parts[-1] not in words["label_words"]:
+            continue
+        amount_col = next(
+            (j for j in range(i + 1, len(columns)) if columns[j] and columns[j][-1] in words["amount_words"]), None
+        )
+        if amount_col is None:
+            continue
+        above = "".join(parts)
+        side = next((r["side"] for r in words["side_words"] if any(w in above for w in r["any"])), None)
+        pairs.append((side, i, amount_col))
+    if len(pairs) < 2:
+        return [("income", 0, 1), ("expenditure", 2, 3)]
+    defaults = iter(SIDES)
+    return [(side or next(defaults), label, amount) for side, label, amount in pairs]
 
 
 def _split(table: RawTable) -> tuple[list[Row], list[Row]]:
@@ -59,33 +81,46 @@ def _split(table: RawTable) -> tuple[list[Row], list[Row]]:
     return table.rows, []
 
 
+def _parent(rows: list[dict], row: dict) -> dict | None:
+    return rows[row["parent_seq"] - 1] if row.get("parent_seq") else None
+
+
 def extract(table: RawTable) -> dict[str, list[dict]]:
     header, data = _split(table)
     positions = _columns_of(header)
     classes = _classes()
-    out: list[dict] = []
-    for side, (label_col, amount_col) in zip(SIDES, positions, strict=True):
-        seq = 0
-        block: dict | None = None  # the line that opened the current block
-        for row in data:
+    by_side: dict[str, list[dict]] = {side: [] for side, _, _ in positions}
+    blocks: dict[str, dict | None] = {side: None for side, _, _ in positions}  # the line opening a block
+    for row in data:
+        in_row: list[dict] = []
+        for side, label_col, amount_col in positions:
             raw = row.cells[label_col] if label_col < len(row.cells) else ""
             cell = row.cells[amount_col] if amount_col < len(row.cells) else ""
             if is_blank(raw):
-                if not is_blank(cell):
+                if is_blank(cell):
+                    continue
+                # A label merged over both expenditure sides (当年支出小计) leaves its figure under the
+                # last side's amount column: it belongs to that label, printed once.
+                owner = next(
+                    (r for r in reversed(in_row) if r["amount"] is None and r["side"][:5] == side[:5]), None
+                )
+                if owner is None:
                     raise CellError(
                         f"amount {cell!r} without a line label",
                         line=row.line,
                         expected="项目 | 预算数 pairs",
                         hint="check the columns of this row",
                     )
+                owner["amount"] = to_wan(amount(cell, row.line), table.unit)
                 continue
             item_no, item = split_enumerator(raw)
-            rule = _line_rule(item, side)
+            rule = _line_rule(item, "expenditure" if side.startswith("expenditure") else side)
             row_type = rule.get("row_type", "item") if rule else "item"
             class_code = None
             if side == "expenditure" and row_type == "item":
                 class_code = classes.get(_columns.squeeze(item))
             parent = None
+            block = blocks[side]
             if rule and "opens" in rule:
                 block = None
             if row_type == "item" and block is not None:
@@ -94,10 +129,15 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
                     row_type = "carryover"
             elif rule and rule.get("row_type") in ("total", "subtotal", "carryover"):
                 block = None
-            seq += 1
+            elif row_type == "item" and enumerator_level(raw) == 3:
+                # `1.一般公共预算` under `一、财政拨款`: a numbered part of the last `一、` line above it
+                prev = by_side[side][-1] if by_side[side] else None
+                top = prev if prev and prev["enumerator_level"] == 1 else (prev and _parent(by_side[side], prev))
+                if top and top["enumerator_level"] == 1 and top["row_type"] == "item":
+                    parent = top
             record = {
                 "side": side,
-                "seq": seq,
+                "seq": len(by_side[side]) + 1,
                 "item_no": item_no,
                 "enumerator_level": enumerator_level(raw),
                 "item": item,
@@ -112,5 +152,7 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             }
             if rule and "opens" in rule:
                 block = record
-            out.append(record)
-    return {table.kind: out}
+            blocks[side] = block
+            by_side[side].append(record)
+            in_row.append(record)
+    return {table.kind: [r for side in by_side for r in by_side[side]]}

@@ -10,20 +10,37 @@ from __future__ import annotations
 import re
 
 from scripts.errors import CellError
-from scripts.extract.cells import amount, to_wan
+from scripts.extract.cells import amount, looks_like_amount, to_wan
 from scripts.extract.model import RawTable
 from scripts.extract.tables._columns import cell, map_columns, split_header, vocab
 
 KINDS = ("three_public",)
 SCHEMAS = {"three_public": "three_public"}
 YEAR = re.compile(r"(20\d\d)\s*年")
+GRAND_TOTAL = {"field": "grand_total", "name": "合计（“三公”经费、会议费、培训费）", "row_type": "total"}
+ORDER = ["grand_total", "total", "overseas", "reception", "vehicles", "vehicle_purchase", "vehicle_operation", "meeting", "training"]
 
 
 def extract(table: RawTable) -> dict[str, list[dict]]:
     rules = vocab("three_public_columns")["columns"]
     header, data = split_header(table)
     columns = map_columns(header, rules)
-    parts = [r for r in rules if r["field"] != "year"]
+    if "three_public_subtotal" in columns:
+        # 合计 | “三公”经费 (小计 …) | 会议费 | 培训费: the first 合计 sums all three
+        if "total" in columns:
+            columns["grand_total"] = columns["total"]
+        columns["total"] = columns.pop("three_public_subtotal")
+    parts = [r for r in rules if r["field"] not in ("year", "three_public_subtotal")] + [GRAND_TOTAL]
+    named = set(columns.values())
+    for row in data:
+        for index, text in enumerate(row.cells):
+            if index not in named and looks_like_amount(text):
+                raise CellError(
+                    f"amount {text!r} sits in column {index + 1}, which no header word names",
+                    line=row.line,
+                    expected="a header naming every amount column",
+                    hint="add the header words to vocab/three_public_columns.json",
+                )
     if data and "total" not in columns:
         raise CellError(
             "the “三公” table has no 合计/总额 column",
@@ -57,6 +74,5 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     # A table of blanks only (no figure at all) is published as empty.
     if rows and all(r["amount"] is None for r in rows):
         return {"three_public": []}
-    order = ["total", "overseas", "reception", "vehicles", "vehicle_purchase", "vehicle_operation"]
-    rows.sort(key=lambda r: (r["source_line"], order.index(r["part"])))
+    rows.sort(key=lambda r: (r["source_line"], ORDER.index(r["part"])))
     return {"three_public": rows}
