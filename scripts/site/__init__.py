@@ -2,7 +2,7 @@
 
     python -m scripts site [--packages DIR] [--out SITE_SRC] [--build-report FILE]
 
-Per centre, `scripts.centre_page.write` makes the centre page; this module makes everything that spans
+Per centre, `scripts.site.body_page.write` makes the centre page and returns its `BodySummary`; this module makes everything that spans
 centres: the home page's generated part (`generated/home.md`, included by the hand-written
 `index.md`), the catalog with province → city index pages (`regions/`), the compare page, the merged
 glossary, the build report, `generated/centres.csv` (the figures behind the home and compare charts,
