@@ -144,10 +144,10 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
                 raise DisclosureError(
                     f"table “{table.title}” is of no known kind"
                     if table.kind == "unknown"
-                    else f"no module in scripts/tables/ reads kind {table.kind!r}",
+                    else f"no module in scripts/extract/tables/ reads kind {table.kind!r}",
                     line=table.title_line,
-                    expected="a title naming one of the kinds in scripts/vocab/table_kinds.json",
-                    hint="add its title words to scripts/vocab/table_kinds.json and a module in scripts/tables/",
+                    expected="a title naming one of the kinds in scripts/extract/vocab/table_kinds.json",
+                    hint="add its title words to scripts/extract/vocab/table_kinds.json and a module in scripts/extract/tables/",
                 )
             produced = module.extract(table)
         except DisclosureError as exc:

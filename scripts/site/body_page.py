@@ -1,6 +1,6 @@
 """The centre page: one Markdown page per data package, with its charts, tables and downloads.
 
-    summary = centre_page.write(pkg_dir, out_dir, site_root_rel="../../")
+    summary = body_page.write(pkg_dir, out_dir, site_root_rel="../../")
 
 `out_dir` (site_src/centres/<slug>/) becomes a copy of the package (datapackage.json, data/, schemas/,
 source/) plus index.md, charts/, <slug>.zip and <slug>.xlsx, so the CSV a chart reads is the CSV offered

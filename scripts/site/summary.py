@@ -118,6 +118,17 @@ def function_classes(pkg: Package) -> list[FunctionClass]:
     return [FunctionClass(code, names[code], sums[code]) for code in sorted(sums) if sums[code] != 0]
 
 
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str  # as published ("" when the row has none)
+    definition: str  # as published, the publisher's <p>/<br> kept
+
+
+def glossary(pkg: Package) -> list[GlossaryEntry]:
+    """The 名词解释 rows, in published order."""
+    return [GlossaryEntry(r.get("term") or "", r.get("definition") or "") for r in pkg.rows("glossary")]
+
+
 @dataclass
 class BodySummary:
     """What pages other than the body's own need about one body (home, catalog, compare, glossary)."""
@@ -140,6 +151,7 @@ class BodySummary:
     checks: dict[str, int]
     classes: list[FunctionClass] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, path under site_src)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
 
     @property
     def page(self) -> str:
@@ -172,4 +184,5 @@ def summarise(pkg: Package) -> BodySummary:
             ("数据包（ZIP）", f"centres/{slug}/{slug}.zip"),
             ("表格（XLSX）", f"centres/{slug}/{slug}.xlsx"),
         ],
+        glossary=glossary(pkg),
     )

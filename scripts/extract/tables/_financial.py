@@ -31,7 +31,7 @@ def column_map(table: RawTable, section: str) -> tuple[dict[str, int], list[Row]
                     f"amount {row.cells[index]!r} sits in column {index + 1}, which no header word names",
                     line=row.line,
                     expected="a header naming every amount column",
-                    hint=f"add the header words to the `{section}` rules in scripts/vocab/financial_columns.json",
+                    hint=f"add the header words to the `{section}` rules in scripts/extract/vocab/financial_columns.json",
                 )
     return fields, data
 

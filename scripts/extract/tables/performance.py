@@ -2,8 +2,8 @@
 
 Two layout shapes are known, named by shape, not by publisher: grids (one line per indicator, project
 cells only on the first line of a project; 北京 publishes these) and forms (labelled key/value lines,
-sub-tables for funds, spending detail, procurement and indicators; 武汉 publishes these). Columns are found by content: a cell holding an indicator level-1 word (产出指标 …)
-anchors the indicator cells, an operator cell (≤ ≥ = 定性) anchors the overall indicators, so rows
+sub-tables for funds, spending detail, procurement and indicators; 武汉 publishes these). Columns are
+found by content: a cell holding an indicator level-1 word (产出指标 …) anchors the indicator cells, an operator cell (≤ ≥ = 定性) anchors the overall indicators, so rows
 that lost or glued a cell are still read right. Words live in vocab/performance.json.
 """
 
