@@ -18,7 +18,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("name", "data", "line", "words"),
     [
-        ("binary.txt", b"%PDF-1.7\n\xff\xfe\x00\x81\x82garbage\x9f\n", 2, "UTF-8"),
+        ("binary.txt", b"GIF89a\n\xff\xfe\x00\x81\x82garbage\x9f\n", 2, "UTF-8"),
+        ("damaged.pdf", b"%PDF-1.7\n\xff\xfe\x00\x81\x82garbage\x9f\n", 1, "PDF"),
         ("prose.txt", "2026年部门预算\n\n一、部门概况\n本部门负责……\n".encode(), 1, "no budget table"),
         ("empty.txt", b"", 1, "no budget table"),
     ],

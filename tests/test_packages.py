@@ -12,8 +12,7 @@ import pytest
 
 from scripts import build, package
 from scripts.extract import cells
-from scripts.extract.readers.text import read_lines
-from scripts.extract.segment import segment
+from scripts.extract.pipeline import extract_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,13 +23,18 @@ def _entries():
     return registry.entries()
 
 
+def _document(entry: dict):
+    """The disclosure as the readers see it: its files' lines (numbered on) and raw tables."""
+    return extract_files([(str(p), p.read_bytes()) for p in entry["paths"]])
+
+
 @pytest.fixture(scope="module", params=[e["slug"] for e in _entries()])
 def entry(request):
     return next(e for e in _entries() if e["slug"] == request.param)
 
 
 def test_committed_package_is_current(entry):
-    contents, _, _ = build.package_files(entry["path"], entry)
+    contents, _, _ = build.package_files(entry["paths"], entry)
     diff = package.differences(build.DATAPACKAGES / entry["slug"], contents)
     assert not diff, f"datapackages/{entry['slug']} is stale ({diff[:5]}): run `nox -s build` and commit"
 
@@ -40,8 +44,8 @@ def test_committed_package_is_valid(entry):
 
 
 def test_build_is_deterministic(entry):
-    first, _, _ = build.package_files(entry["path"], entry)
-    second, _, _ = build.package_files(entry["path"], entry)
+    first, _, _ = build.package_files(entry["paths"], entry)
+    second, _, _ = build.package_files(entry["paths"], entry)
     assert first == second
 
 
@@ -66,7 +70,7 @@ def test_no_published_number_is_lost(entry):
     """Every amount and every code in every table row of the text is in the package's CSVs."""
     numbers, strings = _package_values(build.DATAPACKAGES / entry["slug"])
     lost = []
-    for table in segment(read_lines(entry["path"])):
+    for table in _document(entry).tables:
         for row in table.rows:
             for cell in row.cells:
                 if cells.looks_like_amount(cell):
@@ -99,7 +103,7 @@ def test_descriptor_declares_provenance_and_model(entry):
 
 
 def test_every_data_row_records_its_source_line(entry):
-    lines = {line.no: line.text for line in read_lines(entry["path"])}
+    lines = {line.no: line.text for line in _document(entry).lines}
     target = build.DATAPACKAGES / entry["slug"]
     for path in sorted((target / "data").glob("*.csv")):
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))

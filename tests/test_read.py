@@ -39,7 +39,7 @@ def _csvs(data: bytes, entry: dict) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("variant", list(_variants(b"x").keys()))
 def test_variants_give_identical_csvs(registry_entries, variant):
-    for entry in registry_entries:
+    for entry in (e for e in registry_entries if e["path"].suffix == ".txt"):  # encodings of text exports
         data = entry["path"].read_bytes()
         reference = _csvs(data, entry)
         other = _csvs(_variants(data)[variant], entry)

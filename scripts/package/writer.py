@@ -114,7 +114,7 @@ def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
         data, sha = (src.data, src.sha256) if src else (ex.text_bytes, ex.sha256)
         entry = {"name": "source" if i == 0 else f"source_{i + 1}", "path": f"source/{name}"}
         if src is not None and src.format == "pdf":
-            entry.update(format="pdf", mediatype="application/pdf", title="原始公开文件（PDF，逐字节保存）")
+            entry.update(format="pdf", mediatype="application/pdf", title=f"原始公开文件（PDF，逐字节保存）：{name}")
         else:
             entry.update(
                 type="text",
