@@ -111,7 +111,7 @@ def _pin(xlsx: bytes) -> bytes:
 
 def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
     """All centres in one package: one CSV per resource with `centre` and `centre_name` in front."""
-    rows: dict[str, list[str]] = {}
+    rows: dict[str, list[tuple[list[str], dict[str, str]]]] = {}
     schemas: dict[str, dict] = {}
     titles: dict[str, str] = {}
     for pkg in sorted(pkg_dirs):
@@ -120,13 +120,15 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
             if res.get("format") != "csv":
                 continue
             schema = json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))
-            schemas.setdefault(res["name"], schema)
+            # A package read from a PDF has its rows' page fields too: the widest schema takes all rows.
+            if len(schema["fields"]) > len(schemas.get(res["name"], {}).get("fields", [])):
+                schemas[res["name"]] = schema
             titles.setdefault(res["name"], res.get("title") or res["name"])
             # Parsed, not split on line ends: a quoted cell may hold a line break.
             with (pkg / res["path"]).open(encoding="utf-8", newline="") as fh:
-                records = list(csv.reader(fh))[1:]
+                records = list(csv.DictReader(fh))
             centre = [desc["name"], desc.get("x_short_name") or desc["title"]]
-            rows.setdefault(res["name"], []).extend(_csv_cells(centre + record) for record in records)
+            rows.setdefault(res["name"], []).extend((centre, record) for record in records)
     files: dict[str, bytes] = {}
     resources = []
     centre = [
@@ -143,8 +145,10 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
         schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
+        names = [f["name"] for f in fields]
+        lines = [_csv_cells(centre_cells + [record.get(n) or "" for n in names]) for centre_cells, record in rows[name]]
         header = _csv_cells([f["name"] for f in schema["fields"]])
-        files[f"data/{name}.csv"] = ("\n".join([header, *rows[name]]) + "\n").encode()
+        files[f"data/{name}.csv"] = ("\n".join([header, *lines]) + "\n").encode()
         files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
         resources.append(
             {

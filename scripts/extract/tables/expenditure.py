@@ -35,4 +35,6 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             "row_type": _financial.function_row_type(f_code, f_name),
         }
         out.append(_financial.finish(record, row, fields, AMOUNTS, table))
+    if len(out) == 1 and out[0]["function_code"] is None and out[0]["function_name"] is None:
+        out[0]["row_type"] = "total"  # one unlabelled row (江苏 支出预算总表): the table's total
     return _financial.result(table, out, AMOUNTS)
