@@ -75,7 +75,9 @@ def printed_amounts(pdf: Path, pages: set[int]) -> dict[int, tuple[Counter, set[
 
 
 def _inside(word: dict, box: tuple) -> bool:
-    return box[0] <= word["x0"] and word["x1"] <= box[2] and box[1] <= word["top"] and word["bottom"] <= box[3]
+    return (
+        box[0] <= word["x0"] and word["x1"] <= box[2] and box[1] <= word["top"] and word["bottom"] <= box[3]
+    )
 
 
 @pytest.mark.parametrize("entry", PDF_ENTRIES, ids=lambda e: e["slug"])
@@ -85,7 +87,12 @@ def test_every_printed_amount_is_on_a_row_of_its_own_page(entry):
     for path in entry["paths"]:
         pages = {int(r["source_page"]) for r in rows if r["source_file"] == path.name}
         for page, (printed, words) in printed_amounts(path, pages).items():
-            here = [n for r in rows if r["source_file"] == path.name and r["source_page"] == str(page) for n in r["_numbers"]]
+            here = [
+                n
+                for r in rows
+                if r["source_file"] == path.name and r["source_page"] == str(page)
+                for n in r["_numbers"]
+            ]
             held = Counter(Decimal(n) for n in here if "." in n)
             missing, extra = printed - held, held - printed
             # amounts printed without decimals (0) are not told from page numbers above; each must be a word

@@ -79,7 +79,6 @@ def test_header_cell_merged_over_two_columns_stands_in_the_first_and_leaves_the_
 
 def test_cell_merged_down_belongs_to_the_top_row_of_its_span():
     # 一般公共预算资金 spans two rows (no rule under it in its column)
-    ys = [100, 120, 140]
     segs = [hline(100, 50, 350), hline(140, 50, 350), hline(120, 150, 350)]
     segs += [vline(x, 100, 140) for x in (50, 150, 250, 350)]
     chars = text(52, 115, "一般") + text(155, 105, "小计") + text(255, 105, "8.00")

@@ -1,6 +1,7 @@
 """`python -m scripts bench [N …]` — time the whole build on synthetic centres, against a bare MkDocs floor.
 
-For each N: synth N disclosures → `build` into a temp folder (time per stage from the build's own
+First the registered PDF disclosures as published (real inputs): seconds per stage (read, tables,
+checks, package, validate) in one warm process, median of three runs. Then for each N: synth N disclosures → `build` into a temp folder (time per stage from the build's own
 timings, peak memory of the process tree) → one changed disclosure rebuilt (incremental) → our pages and
 MkDocs build in a temp copy of the site config (when `scripts/site/` offers --packages/--out) → the
 floor: a bare mkdocs-material build of N pages of the same size and Markdown shape, no hooks or extra
@@ -263,6 +264,75 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
     return result
 
 
+PDF_RUNS = 3
+
+
+def bench_pdfs() -> list[dict]:
+    """Each registered disclosure with a PDF: PDF in → validated package out, seconds per stage."""
+    from statistics import median
+
+    from scripts import package
+    from scripts.build import registry
+    from scripts.build.commands import package_files
+
+    out = []
+    for entry in registry.entries():
+        if not any(p.suffix.lower() == ".pdf" for p in entry["paths"]):
+            continue
+        runs = []
+        for _ in range(PDF_RUNS):
+            timings: dict[str, float] = {}
+            clock = time.perf_counter()
+            contents, _, ex = package_files(entry["paths"], entry, timings=timings)
+            with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+                target = Path(tmp) / entry["slug"]
+                package.write(target, contents)
+                start = time.perf_counter()
+                problems = package.validate(target)
+                timings["validate"] = time.perf_counter() - start
+            timings["total"] = time.perf_counter() - clock
+            runs.append(timings)
+        stages = {
+            "read": "read",
+            "tables": "extract",
+            "checks": "check",
+            "package": "package",
+            "validate": "validate",
+        }
+        out.append(
+            {
+                "slug": entry["slug"],
+                "files": len(entry["paths"]),
+                "pages": len({(line.file, line.page) for line in ex.lines if line.page}),
+                "table_count": len(ex.tables),
+                "valid": not problems,
+                **{k: round(median(r.get(v, 0.0) for r in runs), 3) for k, v in stages.items()},
+                "total": round(median(r["total"] for r in runs), 3),
+            }
+        )
+    return out
+
+
+def pdf_summary(rows: list[dict]) -> str:
+    from statistics import median
+
+    lines = [
+        "## Real PDFs: PDF in → validated package out (seconds, median of "
+        f"{PDF_RUNS} runs in one warm process)",
+        "",
+        "| disclosure | files | pages | tables found | read | tables | checks | package | validate | total |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['slug']} | {r['files']} | {r['pages']} | {r['table_count']} | {r['read']} | {r['tables']} | "
+            f"{r['checks']} | {r['package']} | {r['validate']} | {r['total']} |"
+        )
+    if rows:
+        lines += ["", f"Median per disclosure: {median(r['total'] for r in rows):.3f} s."]
+    return "\n".join(lines) + "\n"
+
+
 def summary(results: list[dict]) -> str:
     lines = [
         "# Benchmark",
@@ -310,17 +380,25 @@ def summary(results: list[dict]) -> str:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    sizes = args.sizes or [5, 100, 1000]
+    sizes = args.sizes or ([] if args.pdf_only else [5, 100, 1000])
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    pdfs = bench_pdfs()
+    (out / "bench-pdf.json").write_text(json.dumps(pdfs, indent=2) + "\n", encoding="utf-8")
+    (out / "bench-pdf.md").write_text(pdf_summary(pdfs), encoding="utf-8")
+    say(pdf_summary(pdfs))
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
             results.append(bench_size(n, Path(tmp), seed=args.seed, floor=not args.no_floor))
         (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (out / "bench.md").write_text(summary(results), encoding="utf-8")
-    say(summary(results))
-    say(f"written: {out / 'bench.json'}, {out / 'bench.md'}")
+    if results:
+        say(summary(results))
+    say(
+        f"written: {out / 'bench-pdf.md'}"
+        + (f", {out / 'bench.json'}, {out / 'bench.md'}" if results else "")
+    )
     return 0
 
 
@@ -330,4 +408,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=str(OUT), help="folder for bench.json and bench.md (default: bench/out)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-floor", action="store_true", help="skip the bare MkDocs build")
+    p.add_argument("--pdf-only", action="store_true", help="only the registered PDF disclosures (seconds)")
     p.set_defaults(func=cmd_bench)

@@ -75,7 +75,9 @@ def cmd_package(args: argparse.Namespace) -> int:
     paths = [Path(f) for f in args.file]
     for path in paths:
         if not path.is_file():
-            say(f"{path}: no such file (expected a disclosure: its PDF as published, or text exported from it)")
+            say(
+                f"{path}: no such file (expected a disclosure: its PDF as published, or text exported from it)"
+            )
             return 2
     path = paths[0]
     overrides = {
@@ -280,15 +282,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         + (f"; {len(stale)} stale" if stale else "")
         + f"; report: {state / 'report.json'}"
     )
-    # A disclosure that cannot be read is reported and the others are built; --strict makes it fatal.
-    # An invalid package or a stale one is our output being wrong: always fatal.
-    unreadable = counts["failed"] > 0 or counts["warnings"] > 0
-    return 1 if counts["invalid"] or stale or (args.strict and unreadable) else 0
+    # A disclosure that cannot be built is reported, the others are built, and the exit code says so.
+    # A table read as unreadable (a warning) is fatal only with --strict. An invalid package or a
+    # stale one is our output being wrong: always fatal.
+    failed = counts["failed"] or counts["invalid"] or stale
+    return 1 if failed or (args.strict and counts["warnings"]) else 0
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("package", help="convert one disclosure into a data package")
-    p.add_argument("file", nargs="+", help="the files of one disclosure: PDF(s) as published, or exported text")
+    p.add_argument(
+        "file", nargs="+", help="the files of one disclosure: PDF(s) as published, or exported text"
+    )
     p.add_argument("--out", required=True, help="folder to write the package into")
     p.add_argument("--name", help="official name (default: from the registry or the text)")
     p.add_argument("--slug", help="package name (default: from the registry, else x-<sha256 prefix>)")

@@ -79,16 +79,21 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
         )
     parts = entry.get("parts", [])
     if not isinstance(parts, list) or not all(
-        isinstance(p, dict) and isinstance(p.get("file"), str) and isinstance(p.get("sha256"), str)
-        and SHA256.match(p["sha256"]) for p in parts
+        isinstance(p, dict)
+        and isinstance(p.get("file"), str)
+        and isinstance(p.get("sha256"), str)
+        and SHA256.match(p["sha256"])
+        for p in parts
     ):
         raise RegistryError(
             f"{where}: 'parts' is malformed",
             file=registry,
             expected="a list of {file, sha256, received_as}: the further files of the same disclosure",
         )
-    paths = [_checked_file(where, f, sha, registry, base, verify) for f, sha in
-             [(entry["file"], entry["sha256"])] + [(p["file"], p["sha256"]) for p in parts]]
+    paths = [
+        _checked_file(where, f, sha, registry, base, verify)
+        for f, sha in [(entry["file"], entry["sha256"])] + [(p["file"], p["sha256"]) for p in parts]
+    ]
     return dict(entry, path=paths[0], paths=paths)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from scripts.checks.report import (
-    has_field,
     Report,
     column_sum,
     find_total,
+    has_field,
     items_of,
     line_list,
     missing_reason,

@@ -98,7 +98,15 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
         offset = len(lines)
         base = Path(name).name
         for line in read_document(blob, name):
-            lines.append(Line(line.no + offset, line.text, line.page, base if len(files) > 1 or line.page else None, line.row))
+            lines.append(
+                Line(
+                    line.no + offset,
+                    line.text,
+                    line.page,
+                    base if len(files) > 1 or line.page else None,
+                    line.row,
+                )
+            )
         sources.append(Source(base, blob, hashlib.sha256(blob).hexdigest(), format_of(blob, name)))
         tables += segment(lines[offset:])  # a table never runs on into the next file
     if timings is not None:
@@ -191,15 +199,15 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
     for res in resources.values():
         if not res.rows or (res.name in produced_by_tables and res.name not in filled):
             res.status = "empty"
-    extraction = Extraction(
-        file, sources[0].sha256, data, lines, tables, resources, warnings, sources
-    )
+    extraction = Extraction(file, sources[0].sha256, data, lines, tables, resources, warnings, sources)
     if timings is not None:
         timings["extract"] = time.perf_counter() - clock
     return extraction
 
 
-def _located(exc: DisclosureError, where: dict[int, Line], paths: dict[str, str], file: str) -> DisclosureError:
+def _located(
+    exc: DisclosureError, where: dict[int, Line], paths: dict[str, str], file: str
+) -> DisclosureError:
     """Name the file (of several) and the page the faulty line stands on."""
     line = where.get(exc.line) if exc.line is not None else None
     if line is not None and exc.file is None:

@@ -36,6 +36,7 @@ LATEX = re.compile(r"\$([^$]{1,80})\$")
 HEADING_PUNCT = re.compile(r"[。；;，,：:、！？!?]")
 SENTENCE_END = ("。", "；", "！", "？", "：", ":", ";")
 MONEY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%)(?!\s*(?:以上|以下|以内))")
+CHANGE_VERB = re.compile(r"^(增加|增长|减少|下降|降低|节约)")
 CHANGE_WORD = re.compile(r"(增加|增长|提高|多|减少|下降|降低|少|节约)$")
 SAME_WORD = re.compile(r"持平|没有变化|无变化|不变|保持一致")
 PREVIOUS = re.compile(r"比\d{4}年[^，,。；]*$")
@@ -276,18 +277,21 @@ def explanation(paras: list[Para]) -> list[dict]:
                 name = _clean_label(clause)
                 if not name:
                     continue
+                # 增加基本支出 844.15 万元: the figure is a change of the named amount, not the amount
+                verb = CHANGE_VERB.match(name)
+                topic = name[verb.end() :] if verb and len(name) > verb.end() else name
                 current = {
                     "section": p.heading,
-                    "topic": _match(vocab()["topics"], "topic", name) or name,
+                    "topic": _match(vocab()["topics"], "topic", topic) or topic,
                     "label": name,
-                    "amount": _wan(digits, unit),
+                    "amount": None if verb else _wan(digits, unit),
                     "amount_original": digits,
                     "unit_original": unit,
                     "previous_amount": None,
-                    "change": None,
+                    "change": _wan(digits, unit) if verb else None,
                     "change_pct": None,
                     "share_pct": None,
-                    "direction": None,
+                    "direction": ("减少" if verb.group(1) in DOWN else "增加") if verb else None,
                     "sentence": (match.start(), match.end()),
                     "source_line": p.line_at(match.start()),
                 }

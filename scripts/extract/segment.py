@@ -134,7 +134,13 @@ def segment(lines: list[Line]) -> list[RawTable]:
             name, found = label(trailing.group(1)), re.sub(r"\s+", "", trailing.group(2))
         else:
             plain = _plain_title(lines, index)
-            if plain and current is not None and current.rows and kind_of(plain) == current.kind:
+            if (
+                plain
+                and current is not None
+                and current.rows
+                and kind_of(plain) == current.kind
+                and not _same_title(plain, current.title)
+            ):
                 plain = None  # another sheet of the open table (a form repeated per project)
             name, found = (label(plain), number) if plain else (None, None)
             nxt = lines[index + 1].text if index + 1 < len(lines) else ""
@@ -145,8 +151,11 @@ def segment(lines: list[Line]) -> list[RawTable]:
                 if plain:
                     name, found, skip = label(plain), number, lines[index + 1].no
         if name is not None:
-            if current is not None and current.rows and _same_title(name, current.title) and not tables_closed(
-                current, lines, index
+            if (
+                current is not None
+                and current.rows
+                and _same_title(name, current.title)
+                and not tables_closed(current, lines, index)
             ):
                 repeat = _header_rows(current)  # the same table goes on (a page break)
                 in_header = True
@@ -154,7 +163,9 @@ def segment(lines: list[Line]) -> list[RawTable]:
                 continue
             if current:
                 tables.append(current)
-            current = RawTable(kind=kind_of(name), number=found, title=name, title_line=line.no, end_line=line.no)
+            current = RawTable(
+                kind=kind_of(name), number=found, title=name, title_line=line.no, end_line=line.no
+            )
             in_header = True
             number = None
             repeat = None
@@ -207,8 +218,11 @@ def segment(lines: list[Line]) -> list[RawTable]:
 def tables_closed(current: RawTable, lines: list[Line], index: int) -> bool:
     """Anything but meta lines between the table's last row and this title closes the table."""
     return any(
-        line.no > current.end_line and "\t" not in line.text and not META.match(line.text)
-        and not NUMBER_ONLY.match(line.text) and not CONTINUED.match(line.text)
+        line.no > current.end_line
+        and "\t" not in line.text
+        and not META.match(line.text)
+        and not NUMBER_ONLY.match(line.text)
+        and not CONTINUED.match(line.text)
         for line in lines[max(0, index - 6) : index]
     )
 

@@ -22,8 +22,6 @@ PAGE_FIELDS = ("source_file", "source_page", "source_row")
 
 
 @cache
-
-
 def schema(name: str, paginated: bool = False) -> dict:
     """The full Table Schema for a table kind, shared field definitions filled in."""
     raw = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))

@@ -114,7 +114,9 @@ def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
         data, sha = (src.data, src.sha256) if src else (ex.text_bytes, ex.sha256)
         entry = {"name": "source" if i == 0 else f"source_{i + 1}", "path": f"source/{name}"}
         if src is not None and src.format == "pdf":
-            entry.update(format="pdf", mediatype="application/pdf", title=f"原始公开文件（PDF，逐字节保存）：{name}")
+            entry.update(
+                format="pdf", mediatype="application/pdf", title=f"原始公开文件（PDF，逐字节保存）：{name}"
+            )
         else:
             entry.update(
                 type="text",
@@ -169,7 +171,9 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
     out: dict[str, bytes] = {"datapackage.json": dumps(descriptor(ex, meta, source_name)).encode()}
     for name, res in ex.resources.items():
         out[f"data/{name}.csv"] = csv_text(res.schema, res.rows, ex.paginated).encode()
-        out[f"schemas/{res.schema}.json"] = dumps(schema_in(res.schema, set(ex.resources), ex.paginated)).encode()
+        out[f"schemas/{res.schema}.json"] = dumps(
+            schema_in(res.schema, set(ex.resources), ex.paginated)
+        ).encode()
     sources = ex.sources or [None]
     for src, name in zip(sources, _names(ex, source_name), strict=True):
         out[f"source/{name}"] = src.data if src else ex.text_bytes

@@ -12,7 +12,6 @@ Every string taken from a disclosure goes through `esc`/`esc_cell`/`esc_block`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import json
@@ -206,7 +205,10 @@ def headline_md(pkg: Package, h: dict) -> str:
                         esc_cell(r.get("label")),
                         published(r.get("amount")),
                         published(r.get("previous_amount")),
-                        (("−" if (r.get("direction") or "").startswith("减") else "") + published(r.get("change")))
+                        (
+                            ("−" if (r.get("direction") or "").startswith("减") else "")
+                            + published(r.get("change"))
+                        )
                         if r.get("change")
                         else "",
                         published(r.get("change_pct")),
@@ -237,7 +239,8 @@ def resource_table(pkg: Package, name: str) -> str:
     body = []
     for row in rows:
         cells = [
-            published(row.get(f["name"])) if f["type"] == "number" else esc_cell(row.get(f["name"])) for f in fields
+            published(row.get(f["name"])) if f["type"] == "number" else esc_cell(row.get(f["name"]))
+            for f in fields
         ]
         body.append(cells)
     return md_table([html.escape(f.get("title") or f["name"]) for f in fields], body)
@@ -642,9 +645,7 @@ def json_ld(pkg: Package, page_url: str, zip_name: str, xlsx_name: str) -> dict:
 # --- the page ---------------------------------------------------------------------------------------
 
 
-def write(
-    pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | None = None
-) -> BodySummary:
+def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | None = None) -> BodySummary:
     """Write the centre page and its files into `out_dir`; returns the body's summary for other pages."""
     pkg_dir, out_dir = Path(pkg_dir), Path(out_dir)
     pkg = Package(pkg_dir)
@@ -657,7 +658,7 @@ def write(
     out_dir.mkdir(parents=True, exist_ok=True)
     zip_path, xlsx_path = copy_package(pkg, out_dir)
     h = headline(pkg)
-    quality, counts = quality_md(pkg)
+    quality, _ = quality_md(pkg)
     place = " · ".join(
         esc(x)
         for x in dict.fromkeys(x for x in (desc.get("province"), desc.get("city"), desc.get("district")) if x)

@@ -13,16 +13,15 @@ per centre).
 from __future__ import annotations
 
 import functools
-import html
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import altair as alt
 
+from scripts.numfmt import YI_THRESHOLD, number
 from scripts.site import assets as site_assets
-from scripts.numfmt import YI_THRESHOLD, chart_amount, number
 
 CHART_WIDTH = 380  # plot area in px; labels (≤ 200 px) and title come on top
 

@@ -146,7 +146,10 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
         names = [f["name"] for f in fields]
-        lines = [_csv_cells(centre_cells + [record.get(n) or "" for n in names]) for centre_cells, record in rows[name]]
+        lines = [
+            _csv_cells(centre_cells + [record.get(n) or "" for n in names])
+            for centre_cells, record in rows[name]
+        ]
         header = _csv_cells([f["name"] for f in schema["fields"]])
         files[f"data/{name}.csv"] = ("\n".join([header, *lines]) + "\n").encode()
         files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()

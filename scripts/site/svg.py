@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from scripts.numfmt import chart_amount
 
-
 FONT = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 )

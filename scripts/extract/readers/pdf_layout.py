@@ -20,12 +20,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-PAGE_NO = re.compile(r"^\s*(?:[-—–─]\s*\d{1,4}\s*[-—–─]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$")
-ROW_LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中|合计|总计|\d{3})")
+PAGE_NO = re.compile(
+    r"^\s*(?:[-—–─]\s*\d{1,4}\s*[-—–─]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)\s*$"
+)
+MARGIN = 0.12  # share of the page height at top and bottom where page numbers stand
+ROW_LABEL_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中|合计|总计|\d{3})"
+)
 
 
 @dataclass(slots=True)
@@ -129,9 +135,17 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
             line.bottom = max(line.bottom, ch.bottom)
         else:
             lines.append(TextLine([ch]))
+    out = []
     for line in lines:
         line.chars.sort(key=lambda c: c.x0)
-    return lines
+        # spaces at a line's ends are invisible (Word writes them): they must not move its edges
+        while line.chars and not line.chars[-1].text.strip():
+            line.chars.pop()
+        while line.chars and not line.chars[0].text.strip():
+            line.chars.pop(0)
+        if line.chars:
+            out.append(TextLine(line.chars))
+    return out
 
 
 def _join(parts: list[str]) -> str:
@@ -229,7 +243,7 @@ def _grid_blocks(grid: list[Seg], lines: list[TextLine], used: set[int]) -> list
         """A horizontal rule at boundary k crosses x (else the cell above spans down past it)."""
         return any(abs((s.top + s.bottom) / 2 - ys[k]) <= 1.5 and s.x0 - 1 <= x <= s.x1 + 1 for s in hs)
 
-    for k, (b_top, b_bot) in enumerate(zip(ys, ys[1:], strict=False)):
+    for k, (b_top, b_bot) in enumerate(pairwise(ys)):
         members = [i for i in inside if b_top <= lines[i].mid < b_bot]
         if not members:
             continue
@@ -375,7 +389,7 @@ def _unruled_block(block: list[TextLine]) -> TableBlock:
             cols[-1][1] = max(cols[-1][1], x1)
         else:
             cols.append([x0, x1])
-    edges = [cols[0][0] - 1] + [(a[1] + b[0]) / 2 for a, b in zip(cols, cols[1:], strict=False)] + [cols[-1][1] + 1]
+    edges = [cols[0][0] - 1] + [(a[1] + b[0]) / 2 for a, b in pairwise(cols)] + [cols[-1][1] + 1]
     rows: list[list[Cell | None]] = []
     for fl in frags:
         row: list[Cell | None] = [None] * len(cols)
@@ -484,7 +498,16 @@ def read_pages(pages: list[Page]) -> list[OutLine]:
     for page in pages:
         items = read_page(page)
         # page furniture: page numbers anywhere outside tables
-        items = [it for it in items if not (isinstance(it[1], TextLine) and PAGE_NO.match(_text(it[1].chars)))]
+        # page furniture: a page number in the top or bottom margin, outside any table
+        items = [
+            it
+            for it in items
+            if not (
+                isinstance(it[1], TextLine)
+                and PAGE_NO.match(_text(it[1].chars))
+                and (it[1].top < MARGIN * page.height or it[1].bottom > (1 - MARGIN) * page.height)
+            )
+        ]
         row_no = 0
         if open_table is not None:
             items = _drop_repeated_title(items, open_table)
@@ -539,7 +562,9 @@ def _lead(stream: list[tuple[int, object]]) -> list[str]:
     return out
 
 
-def _drop_repeated_title(items: list[tuple[float, object]], table: LogicalTable) -> list[tuple[float, object]]:
+def _drop_repeated_title(
+    items: list[tuple[float, object]], table: LogicalTable
+) -> list[tuple[float, object]]:
     """A page that repeats the open table's title (and meta lines, or says 续表) before its rows
     continues that table: the repeated lines go, so the rows join it."""
     k = 0
@@ -560,8 +585,10 @@ def _cut_row(prev: list[Cell | None], row: list[Cell | None]) -> bool:
     # the cut is recognisable when the row above holds an amount or starts like a row label
     if not (_has_data(prev) or any(c and ROW_LABEL_START.match(c.text) for c in prev)):
         return False
-    return all(c is None or (prev[i] is not None and prev[i].full and not ROW_LABEL_START.match(c.text))
-               for i, c in enumerate(row))
+    return all(
+        c is None or (prev[i] is not None and prev[i].full and not ROW_LABEL_START.match(c.text))
+        for i, c in enumerate(row)
+    )
 
 
 def _emit(stream: list[tuple[int, object]]) -> list[OutLine]:
@@ -572,19 +599,28 @@ def _emit(stream: list[tuple[int, object]]) -> list[OutLine]:
     for page, item in stream:
         if isinstance(item, TextLine):
             ends.setdefault(page, []).append(item)
-    margin: dict[int, float] = {}
+    margin: dict[int, tuple[float, float]] = {}  # page -> (left, right) edges of its prose
     for page, items in ends.items():
-        right = max(ln.x1 for ln in items)
         width = median(c.x1 - c.x0 for ln in items for c in ln.chars)
-        if sum(1 for ln in items if ln.x1 >= right - 1.5 * width) >= 3:
-            margin[page] = right
+        # the rightmost edge at least three lines reach: one over-wide line does not set the margin
+        right = next(
+            (
+                r
+                for r in sorted((ln.x1 for ln in items), reverse=True)
+                if sum(1 for ln in items if r - 1.5 * width <= ln.x1 <= r + 0.5 * width) >= 3
+            ),
+            None,
+        )
+        if right is not None:
+            margin[page] = (min(ln.x0 for ln in items), right)
     prev_full = False
     for page, item in stream:
         if isinstance(item, TextLine):
             text = _text(item.chars)
             width = median(c.x1 - c.x0 for c in item.chars)
-            full = page in margin and item.x1 >= margin[page] - 1.5 * width and len(text) >= 12
-            if prev_full and out and out[-1].cells is None and not HEADING.match(text):
+            full = page in margin and item.x1 >= margin[page][1] - 1.5 * width and len(text) >= 12
+            indented = page in margin and item.x0 > margin[page][0] + 1.5 * width  # a new paragraph
+            if prev_full and out and out[-1].cells is None and not HEADING.match(text) and not indented:
                 out[-1].text += text
             else:
                 out.append(OutLine(page, text))
@@ -601,7 +637,13 @@ def _emit(stream: list[tuple[int, object]]) -> list[OutLine]:
             if META_CELL.match(filled[0]) and not any(_is_amount(c) for c in filled):
                 out.append(OutLine(pg, " ".join(filled)))  # 部门：… 单位：万元 framed in the table
                 continue
-            if len(filled) == 1 and not _has_data(row) and cells.index(filled[0]) == 0 and len(keep) > 2 and row_no == 1:
+            if (
+                len(filled) == 1
+                and not _has_data(row)
+                and cells.index(filled[0]) == 0
+                and len(keep) > 2
+                and row_no == 1
+            ):
                 out.append(OutLine(pg, filled[0]))  # a title framed as the table's first row
                 continue
             out.append(OutLine(pg, "\t".join(cells), row=row_no, cells=cells))

@@ -12,7 +12,16 @@ from scripts.extract.tables import _financial
 
 KINDS = ("expenditure_summary",)
 SCHEMAS = {"expenditure_summary": "expenditure"}
-AMOUNTS = ("total", "basic", "project", "reserve", "carry_forward", "operating", "remit_to_higher", "subsidy_to_subordinate")
+AMOUNTS = (
+    "total",
+    "basic",
+    "project",
+    "reserve",
+    "carry_forward",
+    "operating",
+    "remit_to_higher",
+    "subsidy_to_subordinate",
+)
 
 
 def extract(table: RawTable) -> dict[str, list[dict]]:

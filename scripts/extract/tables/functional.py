@@ -11,7 +11,12 @@ from __future__ import annotations
 from scripts.extract.model import RawTable
 from scripts.extract.tables import _financial
 
-KINDS = ("general_budget_expenditure", "gov_fund_expenditure", "state_capital_expenditure", "fiscal_expenditure")
+KINDS = (
+    "general_budget_expenditure",
+    "gov_fund_expenditure",
+    "state_capital_expenditure",
+    "fiscal_expenditure",
+)
 SCHEMAS = {kind: "functional_expenditure" for kind in KINDS}
 AMOUNTS = ("total", "basic", "personnel", "public_admin", "project", "project_excl_capital")
 

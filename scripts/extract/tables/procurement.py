@@ -64,7 +64,9 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     return {"procurement": rows}
 
 
-def _detailed(table: RawTable, columns: dict[str, int], data: list, codes: dict[str, str]) -> dict[str, list[dict]]:
+def _detailed(
+    table: RawTable, columns: dict[str, int], data: list, codes: dict[str, str]
+) -> dict[str, list[dict]]:
     """Category and total rows -> procurement; the project and item lines under them -> procurement_items."""
     spec = vocab("procurement_columns")["categories"]
     rows: list[dict] = []
@@ -104,7 +106,9 @@ def _detailed(table: RawTable, columns: dict[str, int], data: list, codes: dict[
             continue
         if not any(texts.values()) and digits is None:
             continue
-        is_project = texts["project_name"] is not None or (texts["item_name"] is None and texts["method"] is None)
+        is_project = texts["project_name"] is not None or (
+            texts["item_name"] is None and texts["method"] is None
+        )
         record = {
             "seq": len(items) + 1,
             "level": "project" if is_project else "item",

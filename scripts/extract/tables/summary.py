@@ -59,7 +59,8 @@ def _columns_of(header: list[Row]) -> list[tuple[str, int, int]]:
         if not parts or parts[-1] not in words["label_words"]:
             continue
         amount_col = next(
-            (j for j in range(i + 1, len(columns)) if columns[j] and columns[j][-1] in words["amount_words"]), None
+            (j for j in range(i + 1, len(columns)) if columns[j] and columns[j][-1] in words["amount_words"]),
+            None,
         )
         if amount_col is None:
             continue
@@ -132,7 +133,11 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             elif row_type == "item" and enumerator_level(raw) == 3:
                 # `1.一般公共预算` under `一、财政拨款`: a numbered part of the last `一、` line above it
                 prev = by_side[side][-1] if by_side[side] else None
-                top = prev if prev and prev["enumerator_level"] == 1 else (prev and _parent(by_side[side], prev))
+                top = (
+                    prev
+                    if prev and prev["enumerator_level"] == 1
+                    else (prev and _parent(by_side[side], prev))
+                )
                 if top and top["enumerator_level"] == 1 and top["row_type"] == "item":
                     parent = top
             record = {

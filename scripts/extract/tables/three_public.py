@@ -18,7 +18,17 @@ KINDS = ("three_public",)
 SCHEMAS = {"three_public": "three_public"}
 YEAR = re.compile(r"(20\d\d)\s*年")
 GRAND_TOTAL = {"field": "grand_total", "name": "合计（“三公”经费、会议费、培训费）", "row_type": "total"}
-ORDER = ["grand_total", "total", "overseas", "reception", "vehicles", "vehicle_purchase", "vehicle_operation", "meeting", "training"]
+ORDER = [
+    "grand_total",
+    "total",
+    "overseas",
+    "reception",
+    "vehicles",
+    "vehicle_purchase",
+    "vehicle_operation",
+    "meeting",
+    "training",
+]
 
 
 def extract(table: RawTable) -> dict[str, list[dict]]:
