@@ -175,3 +175,18 @@ def test_hand_made_pdf_is_read(text_pdf):
     from scripts.extract.readers import read_document
 
     assert [line.text for line in read_document(text_pdf, "x.pdf")] == ["这不是预算公开文件", "只是一段文字"]
+
+
+def test_unruled_table_is_read_from_word_positions_and_keeps_blank_cells():
+    chars = text(50, 100, "项目") + text(200, 100, "基本支出") + text(320, 100, "项目支出")
+    chars += text(50, 120, "甲") + text(210, 120, "1.00") + text(330, 120, "2.00")
+    chars += text(50, 140, "乙") + text(330, 140, "3.00")  # 基本支出 blank: 3.00 stays under 项目支出
+    assert lines_of(page(1, chars, [])) == ["项目\t基本支出\t项目支出", "甲\t1.00\t2.00", "乙\t\t3.00"]
+
+
+def test_running_header_repeated_on_every_page_is_dropped():
+    pages = [
+        page(n, text(250, 20, "某某单位部门预算") + text(50, 300, f"第{n}页的正文内容"), [])
+        for n in (1, 2, 3)
+    ]
+    assert lines_of(*pages) == ["第1页的正文内容", "第2页的正文内容", "第3页的正文内容"]

@@ -37,6 +37,7 @@ HEADING_PUNCT = re.compile(r"[。；;，,：:、！？!?]")
 SENTENCE_END = ("。", "；", "！", "？", "：", ":", ";")
 MONEY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%)(?!\s*(?:以上|以下|以内))")
 CHANGE_VERB = re.compile(r"^(增加|增长|减少|下降|降低|节约)")
+CHANGE_VERB_END = re.compile(r"(增加|增长|减少|下降|降低|节约)$")
 CHANGE_WORD = re.compile(r"(增加|增长|提高|多|减少|下降|降低|少|节约)$")
 SAME_WORD = re.compile(r"持平|没有变化|无变化|不变|保持一致")
 PREVIOUS = re.compile(r"比\d{4}年[^，,。；]*$")
@@ -277,9 +278,14 @@ def explanation(paras: list[Para]) -> list[dict]:
                 name = _clean_label(clause)
                 if not name:
                     continue
-                # 增加基本支出 844.15 万元: the figure is a change of the named amount, not the amount
-                verb = CHANGE_VERB.match(name)
-                topic = name[verb.end() :] if verb and len(name) > verb.end() else name
+                # 增加基本支出 844.15 万元 / 信息化建设经费专项增加 55 万元: the figure is a change of the
+                # named amount, not the amount
+                verb = CHANGE_VERB.match(name) or CHANGE_VERB_END.search(name)
+                topic = (
+                    (name[: verb.start()] + name[verb.end() :])
+                    if verb and len(name) > len(verb.group(1))
+                    else name
+                )
                 current = {
                     "section": p.heading,
                     "topic": _match(vocab()["topics"], "topic", topic) or topic,

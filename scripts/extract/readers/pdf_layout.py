@@ -420,23 +420,31 @@ def read_page(page: Page) -> list[tuple[float, object]]:
     for grid in _grids(page.segs):
         items.extend((block.top, block) for block in _grid_blocks(grid, lines, used))
     free = [ln for i, ln in enumerate(lines) if i not in used]
-    # unruled tables: runs of lines with >= 2 fragments of which one is an amount
+    # unruled tables: runs of lines with >= 2 fragments of which one is an amount, with the lines of
+    # >= 2 fragments right above them (the header)
     run: list[TextLine] = []
+    header: list[TextLine] = []
 
     def flush() -> None:
         if len(run) >= 2:
-            items.append((run[0].top, _unruled_block(run)))
+            items.append(((header or run)[0].top, _unruled_block(header + run)))
         else:
-            items.extend((ln.top, ln) for ln in run)
+            items.extend((ln.top, ln) for ln in header + run)
         run.clear()
+        header.clear()
 
     for ln in free:
         fr = _fragments(ln)
         if len(fr) >= 2 and any(_is_amount(t) for _, _, t in fr):
             run.append(ln)
+        elif len(fr) >= 2 and not run:
+            header.append(ln)
         else:
             flush()
-            items.append((ln.top, ln))
+            if len(fr) >= 2:
+                header.append(ln)
+            else:
+                items.append((ln.top, ln))
     flush()
     items.sort(key=lambda it: it[0])
     return items
@@ -495,17 +503,17 @@ def read_pages(pages: list[Page]) -> list[OutLine]:
     """The document as lines: free text (paragraphs joined) and table rows (TAB-separated cells)."""
     stream: list[tuple[int, object]] = []  # (page, TextLine | LogicalTable)
     open_table: LogicalTable | None = None
-    for page in pages:
-        items = read_page(page)
-        # page furniture: page numbers anywhere outside tables
-        # page furniture: a page number in the top or bottom margin, outside any table
+    read = [(page, read_page(page)) for page in pages]
+    running = _running_lines(read)
+    for page, items in read:
+        # page furniture in the top or bottom margin, outside any table: page numbers, running heads
         items = [
             it
             for it in items
             if not (
                 isinstance(it[1], TextLine)
-                and PAGE_NO.match(_text(it[1].chars))
-                and (it[1].top < MARGIN * page.height or it[1].bottom > (1 - MARGIN) * page.height)
+                and _in_margin(it[1], page)
+                and (PAGE_NO.match(_text(it[1].chars)) or _squeezed(it[1]) in running)
             )
         ]
         row_no = 0
@@ -576,6 +584,25 @@ def _drop_repeated_title(
     if k and k < len(items) and isinstance(items[k][1], TableBlock):
         return items[k:]
     return items
+
+
+def _in_margin(line: TextLine, page: Page) -> bool:
+    return line.top < MARGIN * page.height or line.bottom > (1 - MARGIN) * page.height
+
+
+def _squeezed(line: TextLine) -> str:
+    return re.sub(r"\s+", "", _text(line.chars))
+
+
+def _running_lines(read: list[tuple[Page, list]]) -> set[str]:
+    """Texts printed in the top or bottom margin of at least three pages and half of all: running
+    heads and feet (a body's name, a document title), not content."""
+    seen: dict[str, int] = {}
+    for page, items in read:
+        texts = {_squeezed(it) for _, it in items if isinstance(it, TextLine) and _in_margin(it, page)}
+        for text in texts:
+            seen[text] = seen.get(text, 0) + 1
+    return {t for t, n in seen.items() if n >= 3 and 2 * n >= len(read)}
 
 
 def _cut_row(prev: list[Cell | None], row: list[Cell | None]) -> bool:
