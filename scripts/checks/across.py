@@ -139,12 +139,16 @@ def check_cross_totals(ex, rep: Report) -> None:
     )
     g_tot, r5 = _figure(ex, rep, "general_budget_expenditure", "basic")
     b_tot, r6 = _figure(ex, rep, "basic_expenditure", "total")
-    if g_tot is not None and not has_field(ex.rows("general_budget_expenditure"), "basic"):
-        g_tot, r5 = None, "一般公共预算支出表只列合计，没有分列基本支出"
+    split = has_field(ex.rows("general_budget_expenditure"), "basic")
     _compare(
         rep,
         "cross.general_basic_vs_basic_expenditure",
-        (g_tot, "basic", "一般公共预算支出表基本支出合计", r5),
+        (
+            g_tot if split else None,
+            "basic",
+            "一般公共预算支出表基本支出合计",
+            r5 or "一般公共预算支出表只列合计，没有分列基本支出",
+        ),
         (b_tot, "total", "基本支出表合计", r6),
     )
     # 一般公共预算支出表 spends this year's 一般公共预算 money plus its carry-over from last year

@@ -22,6 +22,39 @@ from scripts.numfmt import wan_digits, wan_exact
 # ---------------------------------------------------------------- 收支总表 / 财政拨款收支总表
 
 
+def _current(side_rows: list[dict]) -> dict | None:
+    """This year's total of one side: the 本年 subtotal, or the grand total of a side with no
+    carry-over figure (江苏 收入合计 / 支出合计 with blank 上年结转 lines)."""
+    current = one_row(side_rows, item_key="current_total")
+    carried = any(r.get("row_type") == "carryover" and r.get("amount") not in (None, "") for r in side_rows)
+    return current if current is not None or carried else one_row(side_rows, item_key="grand_total")
+
+
+def _check_use_side(rep: Report, rows: list[dict], name: str, args: dict) -> None:
+    """Expenditure printed twice (by function and by use: 基本支出, 项目支出 …): the use lines sum to the
+    same 本年支出合计."""
+    use = [r for r in rows if r.get("side") == "expenditure_use"]
+    if not use:
+        return
+    current = _current([r for r in rows if r.get("side") == "expenditure"])
+    template = "{resource}.expenditure_use_items_sum"
+    if current is None:
+        rep.not_applicable(template, args, f"{name}中找不到本年支出合计行")
+        return
+    items = items_of(use)
+    total, figures, n = column_sum(items, "amount")
+    rep.add(
+        template,
+        args,
+        expected=decimal(current.get("amount")),
+        found=total,
+        tol=tolerance(figures + [current.get("amount")], n),
+        detail=f"{name}本年支出合计 {wan_digits(current.get('amount'))}（第 {current['source_line']} 行），"
+        f"按支出用途各项之和 {wan_exact(total)}（{n} 项有数字）",
+        source_line=current.get("source_line"),
+    )
+
+
 def check_two_sided(ex, rep: Report, resource: str) -> None:
     rows = ex.rows(resource)
     titles = rep.titles
@@ -40,7 +73,7 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
     name = titles.get(resource, resource)
     for side, template, word in (("income", templates[0], "收入"), ("expenditure", templates[1], "支出")):
         side_rows = [r for r in rows if r.get("side") == side]
-        current = one_row(side_rows, item_key="current_total")
+        current = _current(side_rows)
         if current is None:
             rep.not_applicable(template, args, f"{name}中找不到本年{word}合计行")
             continue
@@ -68,6 +101,7 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
             row["detail"] += (
                 f"，相差 {wan_exact(total - expected)}；{len(blanks)} 项{word}为空，缺数可能在空白项中"
             )
+    _check_use_side(rep, rows, name, args)
     income = [r for r in rows if r.get("side") == "income"]
     spend = [r for r in rows if r.get("side") == "expenditure"]
     in_total = one_row(income, item_key="grand_total")
