@@ -197,32 +197,10 @@ def check_three_public(ex, rep: Report) -> None:
             if vehicles is not None and vehicles.get("amount") not in (None, "")
             else [purchase, operation]
         )
-        parts = [p for p in parts if p is not None]
-        found, figures, n = column_sum(parts, "amount")
-        rep.add(
-            "three_public.parts_sum",
-            {},
-            expected=decimal(total.get("amount")),
-            found=found,
-            tol=tolerance(figures + [total.get("amount")], n),
-            detail=f"合计 {wan_digits(total.get('amount'))}，"
-            + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
-            source_line=total.get("source_line"),
-        )
+        _parts_sum(rep, "three_public.parts_sum", total, parts)
     grand = by.get("grand_total")
     if grand is not None and total is not None:
-        parts = [p for p in (total, by.get("meeting"), by.get("training")) if p is not None]
-        found, figures, n = column_sum(parts, "amount")
-        rep.add(
-            "three_public.grand_total_sum",
-            {},
-            expected=decimal(grand.get("amount")),
-            found=found,
-            tol=tolerance(figures + [grand.get("amount")], n),
-            detail=f"合计 {wan_digits(grand.get('amount'))}，"
-            + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
-            source_line=grand.get("source_line"),
-        )
+        _parts_sum(rep, "three_public.grand_total_sum", grand, [total, by.get("meeting"), by.get("training")])
     if vehicles is None or (purchase is None and operation is None):
         rep.not_applicable(
             "three_public.vehicles_sum", {}, "“三公”经费支出表没有单列公务用车购置及运行维护费小计"
@@ -240,6 +218,22 @@ def check_three_public(ex, rep: Report) -> None:
             + ("（两项均为空）" if all(p.get("amount") in (None, "") for p in parts) else ""),
             source_line=vehicles.get("source_line"),
         )
+
+
+def _parts_sum(rep: Report, template: str, whole: dict, parts: list[dict | None]) -> None:
+    """A “三公” figure against the sum of its published parts."""
+    parts = [p for p in parts if p is not None]
+    found, figures, n = column_sum(parts, "amount")
+    rep.add(
+        template,
+        {},
+        expected=decimal(whole.get("amount")),
+        found=found,
+        tol=tolerance(figures + [whole.get("amount")], n),
+        detail=f"合计 {wan_digits(whole.get('amount'))}，"
+        + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
+        source_line=whole.get("source_line"),
+    )
 
 
 def _rows_sum(ex, rep: Report, resource: str, template: str, column: str) -> None:
