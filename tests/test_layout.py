@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -127,6 +128,30 @@ def test_cache_key_follows_stage_folders(tmp_path, rel, rebuilds):
     text = target.read_text(encoding="utf-8") if target.exists() else ""
     target.write_text(text + ("\n" if rel.endswith(".json") else "\n# changed\n"), encoding="utf-8")
     assert (_code_hash_of(copy) != before) == rebuilds
+
+
+def test_next_build_rebuilds_all_after_a_stage_change_and_none_after_a_site_change(tmp_path):
+    """End to end: build a copy of the project, edit one file, build again and count rebuilt packages."""
+    proj = tmp_path / "proj"
+    shutil.copytree(SCRIPTS, proj / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "disclosures", proj / "disclosures")
+    out, state = tmp_path / "out", tmp_path / "state"
+
+    def rebuilt() -> int:
+        cmd = ["build", "--out", str(out), "--state", str(state), "--no-validate", "--quiet"]
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts", *cmd], cwd=proj, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads((state / "timings.json").read_text(encoding="utf-8"))["rebuilt"]
+
+    total = rebuilt()
+    assert total == len(json.loads((proj / "disclosures/registry.json").read_text(encoding="utf-8")))
+    assert rebuilt() == 0
+    for rel, expected in (("site/body_page.py", 0), ("extract/vocab/prose.json", total), ("site/home.py", 0)):
+        target = proj / "scripts" / rel
+        target.write_text(target.read_text(encoding="utf-8") + ("\n" if rel.endswith(".json") else "\n# x\n"))
+        assert rebuilt() == expected, rel
 
 
 def test_a_broken_checks_stage_fails_the_build_loudly(tmp_path):
