@@ -131,11 +131,19 @@ def check_cross_totals(ex, rep: Report) -> None:
         (e_tot, "total", "支出总表合计", r3),
     )
     i_tot, r4 = _figure(ex, rep, "income_summary", "current_total")
+    column, label = "current_total", "收入总表本年收入合计"
+    if (
+        i_tot is not None
+        and not has_field(ex.rows("income_summary"), "current_total")
+        and not decimal(i_tot.get("carryover_total"))
+    ):
+        # no 本年收入 subtotal column and nothing carried over: the table's 合计 is this year's income
+        column, label = "total", "收入总表合计（无上年结转）"
     _compare(
         rep,
         "cross.summary_income_vs_income_summary",
         (s_inc, "amount", "收支总表本年收入合计", r2),
-        (i_tot, "current_total", "收入总表本年收入合计", r4),
+        (i_tot, column, label, r4),
     )
     g_tot, r5 = _figure(ex, rep, "general_budget_expenditure", "basic")
     b_tot, r6 = _figure(ex, rep, "basic_expenditure", "total")

@@ -15,9 +15,11 @@ KINDS = ("income_summary",)
 # A tall 收入预算总表 (江苏: 项目名称 over two label columns | 金额, 小计 rows per source) has its own shape.
 SCHEMAS = {"income_summary": "income", "income_lines": "income_lines"}
 AMOUNTS = tuple(
-    r["field"]
-    for r in _columns.vocab("financial_columns")["income"]
-    if r["field"] not in ("unit_code", "unit_name")
+    dict.fromkeys(
+        r["field"]
+        for r in _columns.vocab("financial_columns")["income"]
+        if not r["field"].startswith(("unit_", "function_"))
+    )
 )
 
 
@@ -88,7 +90,17 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
                         expected="a unit code such as 063001",
                         hint="check the columns of this row",
                     )
+        f_code, f_name = _financial.code_text(row, fields, "function")
         record = {"unit_code": code, "unit_name": name, "row_type": "total" if code is None else "item"}
+        if f_code is not None or f_name is not None:
+            # rows by 功能分类科目 (national template): 类/款 rows sum the rows under them
+            label = f_name or _financial.row_label(row)
+            record.update(
+                function_code=f_code,
+                function_name=f_name,
+                function_level=_financial.level_of(f_code),
+                row_type=_financial.function_row_type(f_code, label),
+            )
         out.append(_financial.finish(record, row, fields, AMOUNTS, table))
     codes = [r["unit_code"] for r in out if r["unit_code"]]
     for record in out:
