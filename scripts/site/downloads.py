@@ -15,6 +15,11 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from scripts.celltext import visible
+
+# A published cell may be longer than the csv module's default field limit (131,072 characters).
+csv.field_size_limit(2**31 - 1)
+
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
@@ -30,7 +35,17 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+class PackageLinkError(Exception):
+    """A package folder holds a symbolic link: its target is never published."""
+
+
 def package_members(pkg_dir: Path) -> dict[str, bytes]:
+    links = [p for p in [pkg_dir, *pkg_dir.rglob("*")] if p.is_symlink()]
+    if links:
+        raise PackageLinkError(
+            f"{links[0]}: a symbolic link in the package (expected plain files: a link's target, anywhere "
+            "on the machine, would be published); remove it and build the package again"
+        )
     return {
         p.relative_to(pkg_dir).as_posix(): p.read_bytes() for p in sorted(pkg_dir.rglob("*")) if p.is_file()
     }
@@ -52,7 +67,7 @@ def _typed(value: str, ftype: str) -> object:
         return int(value)
     if ftype == "number":
         return Decimal(value)
-    return value
+    return visible(value)  # a control character is illegal in a workbook: shown as its visible mark
 
 
 def workbook(pkg_dir: Path) -> bytes:
