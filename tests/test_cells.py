@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -118,7 +119,7 @@ def test_label_never_keeps_space_between_chinese_characters(text):
     assert out == out.strip()
     assert out.replace(" ", "") == text.replace(" ", "")  # only spaces go
     tokens = out.split(" ")
-    for left, right in zip(tokens, tokens[1:], strict=False):
+    for left, right in itertools.pairwise(tokens):
         if left and right:
             assert cells._two_items(left, right), out
 

@@ -155,7 +155,14 @@ MAX_HELP = (
 PARALLEL_MIN = 8  # below this many disclosures to rebuild, worker start-up costs more than it saves
 
 
-def _job(entry: dict, target: Path, check: bool, validate: bool, max_mb: float | None = None) -> dict:
+def _job(
+    entry: dict,
+    target: Path,
+    check: bool,
+    validate: bool,
+    max_mb: float | None = None,
+    written_before: set[str] | None = None,
+) -> dict:
     """Build one disclosure (in a worker process when there are many); never raises."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -181,7 +188,7 @@ def _job(entry: dict, target: Path, check: bool, validate: bool, max_mb: float |
         if check:
             out["stale"] = package.differences(target, contents)
         else:
-            package.write(target, contents)
+            package.write(target, contents, written_before)
         timings["write"] = time.perf_counter() - clock
         if validate and not check:
             clock = time.perf_counter()
@@ -265,7 +272,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         if hit is not None:
             results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
         else:
-            jobs.append((entry, target, args.check, validate, args.max_input_mb))
+            before = set(store.entries.get(entry["slug"], {}).get("files", {}))
+            jobs.append((entry, target, args.check, validate, args.max_input_mb, before))
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     for result in _run_jobs(jobs, workers):
         record = result["record"]

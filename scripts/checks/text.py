@@ -17,6 +17,10 @@ def _where(cells: list[dict]) -> str:
 
 
 def check_text(ex, rep: Report) -> None:
+    if not ex.resources:
+        for template in ("text.control_characters", "text.formula_prefix"):
+            rep.not_applicable(template, {}, "本文件没有可读取的表格，无法核对")
+        return
     controls = list(getattr(ex, "control_cells", []))
     rep.add(
         "text.control_characters",
@@ -24,7 +28,9 @@ def check_text(ex, rep: Report) -> None:
         status="advisory" if controls else "pass",
         source_line=controls[0].get("source_line") if controls else None,
         detail=(
-            f"{len(controls)} 个单元格含控制字符，已以可见符号发布：{_where(controls)}" if controls else None
+            f"{len(controls)} 个单元格含控制字符，已以可见符号发布：{_where(controls)}"
+            if controls
+            else "没有含控制字符的单元格"
         ),
     )
     formulas = [
@@ -43,6 +49,6 @@ def check_text(ex, rep: Report) -> None:
             f"{len(formulas)} 个文字单元格以 = + - @ 开头（如“{formulas[0]['text'][:40]}”），"
             f"CSV 中原样保留：{_where(formulas)}；用电子表格查看请下载 XLSX 文件"
             if formulas
-            else None
+            else "没有以 = + - @ 开头的文字单元格"
         ),
     )

@@ -178,9 +178,12 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
         leftover = produced.pop(LEFTOVER, [])
         if leftover:
             raw_cells.extend({"table_seq": seq, **cell} for cell in leftover)
-            shown = "、".join(f"第 {c['source_line']} 行第 {c['column']} 列“{c['text']}”" for c in leftover[:3])
+            shown = "、".join(
+                f"第 {c['source_line']} 行第 {c['column']} 列“{c['text']}”" for c in leftover[:3]
+            )
             entry["note"] = (
-                (entry["note"] or "") + f" 另有 {len(leftover)} 个单元格没有对应的列，原样保存在 raw_cells：{shown}"
+                (entry["note"] or "")
+                + f" 另有 {len(leftover)} 个单元格没有对应的列，原样保存在 raw_cells：{shown}"
             ).strip()
             warnings.append(
                 _located(

@@ -208,15 +208,18 @@ def owned_files(target: Path) -> set[str] | None:
     return {n for n in names if safe_rel(n)}
 
 
-def write(target: Path, contents: dict[str, bytes]) -> bool:
+def write(target: Path, contents: dict[str, bytes], written_before: set[str] | None = None) -> bool:
     """Make `target` hold `contents`; True when anything changed.
 
     Only files this tool wrote are replaced or removed (those named by the package's previous
     `datapackage.json`); a folder that is neither empty nor a package is refused (`OutputError`), as is a
-    symbolic link anywhere under `target`. Files of anyone else are left as they are.
+    symbolic link anywhere under `target`. Files of anyone else are left as they are. `written_before`
+    names files the caller knows it wrote there (the build cache's list), should the descriptor be damaged.
     """
     check_folder(target, what="package folder")
     owned = owned_files(target) if target.is_dir() else set()
+    if written_before:
+        owned = (owned or set()) | {rel for rel in written_before if safe_rel(rel)}
     if owned is None:
         if any(target.iterdir()):
             refuse_stranger(target, what="package folder", why="it has no datapackage.json")

@@ -77,6 +77,18 @@ def workbook(pkg_dir: Path) -> bytes:
     from openpyxl.cell.cell import TYPE_STRING
 
     desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    # Every CSV is read before the workbook is begun: a damaged one fails here, not inside openpyxl's
+    # streaming writer (which would print "Exception ignored" traces on the way out).
+    sheets = []
+    for res in desc["resources"]:
+        if res.get("format") != "csv":
+            continue
+        fields = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))["fields"]
+        rows = [
+            [_typed(row[f["name"]] or "", f["type"]) for f in fields]
+            for row in read_csv(pkg_dir / res["path"])
+        ]
+        sheets.append((res["name"][:31], fields, rows))
     # Write-only mode streams rows: several times faster, which matters with thousands of centres.
     wb = Workbook(write_only=True)
 
@@ -99,16 +111,12 @@ def workbook(pkg_dir: Path) -> bytes:
         ["来源 sha256", desc["sources"][0]["sha256"]],
     ):
         about.append(cells(about, row))
-    for res in desc["resources"]:
-        if res.get("format") != "csv":
-            continue
-        schema = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))
-        fields = schema["fields"]
-        ws = wb.create_sheet(res["name"][:31])
+    for name, fields, rows in sheets:
+        ws = wb.create_sheet(name)
         ws.append(cells(ws, [f.get("title") or f["name"] for f in fields]))
         ws.append(cells(ws, [f["name"] for f in fields]))
-        for row in read_csv(pkg_dir / res["path"]):
-            ws.append(cells(ws, [_typed(row[f["name"]], f["type"]) for f in fields]))
+        for row in rows:
+            ws.append(cells(ws, row))
     buf = io.BytesIO()
     wb.save(buf)
     return _pin(buf.getvalue())
