@@ -99,6 +99,18 @@ def refuse_stranger(folder: Path, *, what: str, why: str) -> None:
     )
 
 
+def refuse_link(root: Path, rel: str, hint: str) -> None:
+    """OutputError when `root` or a part of `rel` under it is a symbolic link."""
+    link = symlink_on_path(root, rel)
+    if link is not None:
+        raise OutputError(
+            f"is a symbolic link (to {os.readlink(link)}): nothing is written through it",
+            file=link,
+            expected="plain files and folders (the tool never writes or deletes through a symbolic link)",
+            hint=hint,
+        )
+
+
 def write_file(root: Path, rel: str, data: bytes) -> bool:
     """Write `root/rel` atomically unless it already holds `data`; True when written.
 
@@ -106,14 +118,7 @@ def write_file(root: Path, rel: str, data: bytes) -> bool:
     """
     if not safe_rel(rel):
         raise OutputError(f"path {rel!r} leaves its folder", file=root, expected="a relative path inside it")
-    link = symlink_on_path(root, rel)
-    if link is not None:
-        raise OutputError(
-            "is a symbolic link: not written through",
-            file=link,
-            expected="a plain file or folder (the tool never writes through a symbolic link)",
-            hint="remove the link; nothing was written there",
-        )
+    refuse_link(root, rel, "remove the link; nothing was written there")
     path = Path(root) / rel
     if path.is_file() and path.read_bytes() == data:
         return False

@@ -187,6 +187,7 @@ def test_site_keeps_hand_written_and_strangers_files(tmp_path, capsys):
     (docs / "centres" / "mine.md").write_text("mine\n", encoding="utf-8")
     assert main(["site", "--packages", str(packages), "--out", str(docs)]) == 0
     assert (docs / "centres" / "mine.md").read_text(encoding="utf-8") == "mine\n"
+    assert (docs / "centres" / PACKAGE.name / f"{PACKAGE.name}.zip").is_file()  # kept, though not rewritten
     page = docs / "centres" / PACKAGE.name / "index.md"
     page.unlink()
     page.symlink_to(home / "thesis.docx")

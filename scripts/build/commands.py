@@ -18,6 +18,7 @@ from scripts.build import cache, registry
 from scripts.errors import DisclosureError, InternalError, StaleError
 from scripts.extract import pipeline
 from scripts.owned import OutputError, check_folder, check_name, refuse_stranger, write_file
+from scripts.package.writer import owned_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DATAPACKAGES = ROOT / "datapackages"
@@ -116,6 +117,8 @@ def cmd_package(args: argparse.Namespace) -> int:
         if args.slug is not None:
             check_name(args.slug, what="--slug")
         check_folder(out, what="--out")
+        if out.is_dir() and any(out.iterdir()) and owned_files(out) is None:  # before any work
+            refuse_stranger(out, what="package folder (--out)", why="it has no datapackage.json")
         entry, note = registry.match(paths)
     except DisclosureError as exc:
         say(exc)

@@ -16,22 +16,29 @@ def _where(cells: list[dict]) -> str:
     return shown + ("等" if len(cells) > 6 else "")
 
 
+def _flag(rep: Report, template: str, cells: list[dict], found: str, none: str) -> None:
+    """One row: advisory when `cells` is not empty (`found` + where), else pass (`none`)."""
+    rep.add(
+        template,
+        {},
+        status="advisory" if cells else "pass",
+        source_line=cells[0].get("source_line") if cells else None,
+        detail=f"{found}：{_where(cells)}" if cells else none,
+    )
+
+
 def check_text(ex, rep: Report) -> None:
     if not ex.resources:
         for template in ("text.control_characters", "text.formula_prefix"):
             rep.not_applicable(template, {}, "本文件没有可读取的表格，无法核对")
         return
     controls = list(getattr(ex, "control_cells", []))
-    rep.add(
+    _flag(
+        rep,
         "text.control_characters",
-        {},
-        status="advisory" if controls else "pass",
-        source_line=controls[0].get("source_line") if controls else None,
-        detail=(
-            f"{len(controls)} 个单元格含控制字符，已以可见符号发布：{_where(controls)}"
-            if controls
-            else "没有含控制字符的单元格"
-        ),
+        controls,
+        f"{len(controls)} 个单元格含控制字符，已以可见符号发布",
+        "没有含控制字符的单元格",
     )
     formulas = [
         {"resource": res.name, "field": key, "source_line": row.get("source_line"), "text": value}
@@ -40,15 +47,11 @@ def check_text(ex, rep: Report) -> None:
         for key, value in row.items()
         if celltext.formula_like(value) and not looks_like_amount(value)
     ]
-    rep.add(
+    example = f"（如“{formulas[0]['text'][:40]}”）" if formulas else ""
+    _flag(
+        rep,
         "text.formula_prefix",
-        {},
-        status="advisory" if formulas else "pass",
-        source_line=formulas[0].get("source_line") if formulas else None,
-        detail=(
-            f"{len(formulas)} 个文字单元格以 = + - @ 开头（如“{formulas[0]['text'][:40]}”），"
-            f"CSV 中原样保留：{_where(formulas)}；用电子表格查看请下载 XLSX 文件"
-            if formulas
-            else "没有以 = + - @ 开头的文字单元格"
-        ),
+        formulas,
+        f"{len(formulas)} 个文字单元格以 = + - @ 开头{example}，CSV 中原样保留，用电子表格查看请下载 XLSX 文件",
+        "没有以 = + - @ 开头的文字单元格",
     )

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from scripts.owned import (
     OutputError,
     check_folder,
+    refuse_link,
     refuse_stranger,
     remove_file,
     safe_rel,
-    symlink_on_path,
     write_file,
 )
 from scripts.package.fdp import model, package_fields
@@ -225,14 +225,7 @@ def write(target: Path, contents: dict[str, bytes], written_before: set[str] | N
             refuse_stranger(target, what="package folder", why="it has no datapackage.json")
         owned = set()
     for rel in contents:
-        link = symlink_on_path(target, rel)
-        if link is not None:
-            raise OutputError(
-                "is a symbolic link inside the package folder: nothing written",
-                file=link,
-                expected="plain files and folders (the tool never writes through a symbolic link)",
-                hint="remove the link (e.g. `git rm` it) and build again",
-            )
+        refuse_link(target, rel, "remove the link (e.g. `git rm` it) and build again; nothing was written")
         path = target / rel
         if path.exists() and rel not in owned and path.read_bytes() != contents[rel]:
             raise OutputError(

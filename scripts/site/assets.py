@@ -145,6 +145,13 @@ def _guarded(path: Path, data: bytes) -> None:
     _GUARD["record"].add(rel)
 
 
+def keep(path: Path) -> None:
+    """Inside `guard`: `path`, left as an earlier run wrote it (not rewritten), is still this run's file."""
+    root = _GUARD["root"]
+    if root is not None and path.is_file() and not path.is_symlink():
+        _GUARD["record"].add(Path(path).relative_to(root).as_posix())
+
+
 def write_if_changed(path: Path, content: bytes | str) -> bool:
     """Write only on change (True when written): mkdocs serve watches docs_dir and would rebuild forever
     otherwise, and unchanged files keep their timestamps for incremental builds. Never through a

@@ -479,6 +479,8 @@ def copy_package(pkg: Package, out_dir: Path) -> tuple[Path, Path]:
         site_assets.write_if_changed(zip_path, downloads.package_zip(pkg.dir))
         site_assets.write_if_changed(xlsx_path, downloads.workbook(pkg.dir))
         site_assets.write_if_changed(stamp_path, stamp)
+    for path in (zip_path, xlsx_path, stamp_path):
+        site_assets.keep(path)
     return zip_path, xlsx_path
 
 
