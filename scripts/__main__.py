@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -46,5 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _utf8_mode() -> None:
+    """Re-run in Python's UTF-8 mode when the locale says ASCII (`LC_ALL=POSIX`, `PYTHONUTF8=0`): page
+    paths (`regions/北京市/`) and messages are Chinese, and the file system takes UTF-8 names anyway."""
+    if os.name == "posix" and sys.getfilesystemencoding().lower().replace("-", "") != "utf8":
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
 if __name__ == "__main__":
+    _utf8_mode()
     sys.exit(main())

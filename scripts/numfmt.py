@@ -7,11 +7,27 @@ published digits. Each function says which texts use it, so two pages never form
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 # Above this many 万元 a figure is also said (or charted) in 亿元.
 YI_THRESHOLD = Decimal(10000)
 _ZERO = re.compile(r"-?0(?:\.0+)?")
+
+
+def quantize(value: Decimal, exp: Decimal, rounding: str | None = None) -> Decimal:
+    """`value.quantize(exp)` for a figure of any width: the default context (28 digits) cannot hold a
+    published amount of 27 or more integer digits, and `quantize` would raise InvalidOperation."""
+    digits = max(value.adjusted(), 0) - min(exp.as_tuple().exponent, 0) + 2
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, digits)
+        return value.quantize(exp, rounding=rounding) if rounding else value.quantize(exp)
+
+
+def divide(a: Decimal, b: Decimal) -> Decimal:
+    """a / b with enough digits that a quotient of very wide figures can still be rounded."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, a.adjusted() - b.adjusted() + 30)
+        return a / b
 
 
 def number(text: object) -> Decimal | None:
@@ -68,7 +84,7 @@ def wan_published(value: object) -> str:
         return "未公开"
     out = f"{published(value)} 万元"
     if abs(value) >= YI_THRESHOLD:
-        out += f"（约 {format((value / 10000).quantize(Decimal('0.01')), ',f')} 亿元）"
+        out += f"（约 {format(quantize(value.scaleb(-4), Decimal('0.01')), ',f')} 亿元）"
     return out
 
 
@@ -76,7 +92,7 @@ def rounded(value: Decimal | None, places: int = 2) -> str:
     """5372.82 → '5,372.82' (thousands separators, rounded for display only); '—' when blank."""
     if value is None:
         return "—"
-    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    q = quantize(value, Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return f"{q:,.{places}f}"
 
 
@@ -85,14 +101,14 @@ def amount_words(value: Decimal | None) -> str:
     if value is None:
         return "未公开"
     if abs(value) >= YI_THRESHOLD:
-        return f"{rounded(value / 10000)} 亿元"
+        return f"{rounded(value.scaleb(-4))} 亿元"
     return f"{rounded(value)} 万元"
 
 
 def chart_amount(value: Decimal, places: int | None = None) -> str:
     """Chart labels: thousands separators, the published decimals kept (or `places` when given)."""
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        value = quantize(value, Decimal(1).scaleb(-places))
     text = format(value, ",f")
     if "." in text and places is None:
         text = text.rstrip("0").rstrip(".") if len(text.split(".")[1]) > 2 else text
@@ -103,7 +119,7 @@ def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     """part / whole to four places (0.0826), None when either is missing or the whole is zero."""
     if part is None or not whole:
         return None
-    return (part / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return quantize(divide(part, whole), Decimal("0.0001"), ROUND_HALF_UP)
 
 
 def percent(value: Decimal | None) -> str:
@@ -115,4 +131,4 @@ def percent_of(part: Decimal | None, whole: Decimal | None) -> str:
     """part as a percentage of whole, '8.26%' (two decimals: body page headline); '' when missing."""
     if part is None or not whole:
         return ""
-    return f"{(part * 100 / whole).quantize(Decimal('0.01'))}%"
+    return f"{quantize(divide(part * 100, whole), Decimal('0.01'))}%"

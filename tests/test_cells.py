@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -111,11 +112,29 @@ def test_yuan_to_wan_is_exact(value):
     assert "e" not in wan.lower()
 
 
-@given(st.text(alphabet="北京市东城区城市管理指挥中心“”（） ", min_size=1, max_size=30))
+@given(st.text(alphabet="北京市东城区城市管理指挥中心“”（）姚欢朱顺超科 ", min_size=1, max_size=30))
 def test_label_never_keeps_space_between_chinese_characters(text):
+    """Only spaces go, and a space stays only between two listed names (two people, two offices)."""
     out = cells.label(text)
     assert out == out.strip()
     assert out.replace(" ", "") == text.replace(" ", "")  # only spaces go
-    for i, ch in enumerate(out):
-        if ch == " ":
-            assert not (out[i - 1] != " " and out[i + 1] != " "), out
+    tokens = out.split(" ")
+    for left, right in itertools.pairwise(tokens):
+        if left and right:
+            assert cells._two_items(left, right), out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("姚欢 朱顺超", "姚欢 朱顺超"),  # two people (青山, 项目负责人)
+        ("综合受理科 城运管理科", "综合受理科 城运管理科"),  # two offices (项目执行单位)
+        ("北京 市东 城区 城市 管理 指挥 中心", "北京市东城区城市管理指挥中心"),  # OCR-split words
+        ("管理 指挥 中心", "管理指挥中心"),
+        ("王 小明", "王小明"),  # a single character is a fragment
+        ("合 计", "合计"),
+        ("86869957 86869832", "86869957 86869832"),
+    ],
+)
+def test_label_repairs_split_words_without_gluing_two_names(text, expected):
+    assert cells.label(text) == expected

@@ -71,7 +71,9 @@ def built(tmp_path_factory) -> dict:
     report.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
     proj = make_project(base)
     first = run_site(proj, packages, report)
-    assert first.returncode == 0, first.stderr
+    # The broken package gets no page: `site` says which and why, after writing every other page.
+    assert first.returncode == 1, first.stderr
+    assert f"FAILED {BROKEN_SLUG}" in first.stderr and "JSONDecodeError" in first.stderr
     snapshot = {p: p.read_bytes() for p in (proj / "site_src").rglob("*") if p.is_file()}
     second = run_site(proj, packages, report)
     done = mkdocs_build(proj)

@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 from scripts.bench import synth
+from scripts.errors import DisclosureError
+from scripts.owned import check_folder, refuse_stranger, write_file
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "bench" / "out"
@@ -379,20 +381,34 @@ def summary(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+OUT_FILES = ("bench-pdf.json", "bench-pdf.md", "bench.json", "bench.md")
+
+
+def check_out(out: Path) -> None:
+    """The bench output folder: missing, empty, or holding only the bench's own files."""
+    check_folder(out, what="bench output folder (--out)")
+    if out.is_dir() and any(p.name not in OUT_FILES for p in out.iterdir()):
+        refuse_stranger(out, what="bench output folder (--out)", why=f"it holds files other than {OUT_FILES}")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     sizes = args.sizes or ([] if args.pdf_only else [5, 100, 1000])
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        check_out(out)
+    except DisclosureError as exc:
+        say(f"bench: {exc}")
+        return 2
     pdfs = bench_pdfs()
-    (out / "bench-pdf.json").write_text(json.dumps(pdfs, indent=2) + "\n", encoding="utf-8")
-    (out / "bench-pdf.md").write_text(pdf_summary(pdfs), encoding="utf-8")
+    write_file(out, "bench-pdf.json", (json.dumps(pdfs, indent=2) + "\n").encode())
+    write_file(out, "bench-pdf.md", pdf_summary(pdfs).encode())
     say(pdf_summary(pdfs))
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
             results.append(bench_size(n, Path(tmp), seed=args.seed, floor=not args.no_floor))
-        (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        (out / "bench.md").write_text(summary(results), encoding="utf-8")
+        write_file(out, "bench.json", (json.dumps(results, indent=2) + "\n").encode())
+        write_file(out, "bench.md", summary(results).encode())
     if results:
         say(summary(results))
     say(

@@ -13,13 +13,15 @@ import json
 from functools import cache
 from pathlib import Path
 
+from scripts.owned import write_file
+
 SCRIPTS = Path(__file__).resolve().parents[1]
 # What a package is made by: every file (code, vocab, schemas) under these stage folders, plus these
 # shared modules. Whole folders, not a list of entry modules: a module added, moved or renamed inside
 # a stage counts without anyone updating a list. The site, bench and build folders are not here:
 # changing a page or the orchestration does not change a package's bytes.
 STAGE_DIRS = ("extract", "checks", "package")
-SHARED_MODULES = ("errors.py", "numfmt.py")
+SHARED_MODULES = ("errors.py", "numfmt.py", "celltext.py")
 FORMAT = 2
 
 
@@ -60,7 +62,9 @@ def file_hashes(contents: dict[str, bytes]) -> dict[str, str]:
 
 def intact(target: Path, hashes: dict[str, str]) -> bool:
     """The package folder holds exactly the recorded files with the recorded bytes (nothing more)."""
-    if not target.is_dir():
+    if not target.is_dir() or target.is_symlink():
+        return False
+    if any(p.is_symlink() for p in target.rglob("*")):
         return False
     found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     if found != set(hashes):
@@ -102,10 +106,7 @@ class BuildCache:
         self.entries = {s: e for s, e in self.entries.items() if s in slugs}
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False, sort_keys=True),
-            encoding="utf-8",
-        )
-        tmp.replace(self.path)
+        # A unique temporary name, renamed into place: two builds at once never share a temp file, and an
+        # interrupted save leaves the previous cache whole.
+        data = json.dumps({"format": FORMAT, "entries": self.entries}, ensure_ascii=False, sort_keys=True)
+        write_file(self.path.parent, self.path.name, data.encode("utf-8"))

@@ -17,10 +17,36 @@ from scripts import checks, package
 from scripts.build import cache, registry
 from scripts.errors import DisclosureError, InternalError, StaleError
 from scripts.extract import pipeline
+from scripts.owned import OutputError, check_folder, check_name, refuse_stranger, write_file
+from scripts.package.writer import owned_files
 
 ROOT = Path(__file__).resolve().parents[2]
 DATAPACKAGES = ROOT / "datapackages"
 REPORT = ROOT / ".build" / "report.json"
+# Real disclosures are under 2 MB of text and 50 MB as PDF; a far larger input costs minutes and
+# gigabytes (95 MB of text: 70 s, 2.6 GB) and is refused unless --max-input-mb says otherwise.
+MAX_INPUT_MB = {"text": 16, "pdf": 200}
+STATE_FILES = ("cache.json", "report.json", "timings.json")
+
+
+class InputTooLargeError(DisclosureError):
+    """An input file is larger than the stated limit."""
+
+
+def read_input(path: Path, max_mb: float | None = None) -> bytes:
+    """The bytes of one input file, refused above the size limit (`MAX_INPUT_MB`, or `max_mb`)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        kind = "pdf" if fh.read(5) == b"%PDF-" else "text"
+    limit = max_mb if max_mb is not None else MAX_INPUT_MB[kind]
+    if size > limit * 1_000_000:
+        raise InputTooLargeError(
+            f"input is {size / 1_000_000:.1f} MB, above the limit of {limit:g} MB for {kind} input",
+            file=path,
+            expected=f"a disclosure of at most {limit:g} MB (real ones are under 2 MB of text, 50 MB as PDF)",
+            hint=f"if this really is one disclosure, pass --max-input-mb {int(size / 1_000_000) + 1}",
+        )
+    return path.read_bytes()
 
 
 def say(*parts: object) -> None:
@@ -46,16 +72,22 @@ def disclosure_files(files: list[tuple[str, bytes]], timings: dict | None = None
 
 
 def package_files(
-    path: Path | list[Path], meta: dict | None, overrides: dict | None = None, *, timings: dict | None = None
+    path: Path | list[Path],
+    meta: dict | None,
+    overrides: dict | None = None,
+    *,
+    timings: dict | None = None,
+    max_mb: float | None = None,
 ) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
     """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage.
     Several paths are the files of one disclosure (a prose PDF and a tables PDF)."""
     paths = path if isinstance(path, list) else [path]
     path = paths[0]
     try:
-        ex = disclosure_files([(str(p), p.read_bytes()) for p in paths], timings)
+        ex = disclosure_files([(str(p), read_input(p, max_mb)) for p in paths], timings)
         meta = dict(meta or pipeline.guess_meta(ex, path))
         meta.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        check_name(meta["slug"], what="package name (slug)", file=path)
         clock = time.perf_counter()
         contents = package.files(ex, meta, path.name)
         if timings is not None:
@@ -80,6 +112,19 @@ def cmd_package(args: argparse.Namespace) -> int:
             )
             return 2
     path = paths[0]
+    out = Path(args.out)
+    try:
+        if args.slug is not None:
+            check_name(args.slug, what="--slug")
+        check_folder(out, what="--out")
+        if out.is_dir() and any(out.iterdir()) and owned_files(out) is None:  # before any work
+            refuse_stranger(out, what="package folder (--out)", why="it has no datapackage.json")
+        entry, note = registry.match(paths)
+    except DisclosureError as exc:
+        say(exc)
+        return 2
+    if note:
+        say(f"note: {note}")
     overrides = {
         "name": args.name,
         "short_name": args.name,
@@ -88,12 +133,15 @@ def cmd_package(args: argparse.Namespace) -> int:
         "division_code": args.division_code,
     }
     try:
-        contents, meta, ex = package_files(paths, registry.lookup(path), overrides)
+        contents, meta, ex = package_files(paths, entry, overrides, max_mb=args.max_input_mb)
     except DisclosureError as exc:
         say(exc.at(str(path)))
         return 1
-    out = Path(args.out)
-    package.write(out, contents)
+    try:
+        package.write(out, contents)
+    except OutputError as exc:
+        say(exc)
+        return 2
     for warning in ex.warnings:
         say(f"warning: {warning}")
     problems = [] if args.no_validate else package.validate(out)
@@ -103,10 +151,21 @@ def cmd_package(args: argparse.Namespace) -> int:
     return 1 if problems or (args.strict and ex.warnings) else 0
 
 
+MAX_HELP = (
+    f"refuse input files larger than this (default: {MAX_INPUT_MB['text']} MB of text, "
+    f"{MAX_INPUT_MB['pdf']} MB of PDF)"
+)
 PARALLEL_MIN = 8  # below this many disclosures to rebuild, worker start-up costs more than it saves
 
 
-def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
+def _job(
+    entry: dict,
+    target: Path,
+    check: bool,
+    validate: bool,
+    max_mb: float | None = None,
+    written_before: set[str] | None = None,
+) -> dict:
     """Build one disclosure (in a worker process when there are many); never raises."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -119,7 +178,7 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
     }
     out = {"record": record, "files": None, "stale": [], "validated": False, "timings": timings}
     try:
-        contents, _, ex = package_files(entry["paths"], entry, timings=timings)
+        contents, _, ex = package_files(entry["paths"], entry, timings=timings, max_mb=max_mb)
     except DisclosureError as exc:
         record.update(status="failed", messages=[str(exc.at(entry["file"]))])
         timings["total"] = time.perf_counter() - started
@@ -132,7 +191,7 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
         if check:
             out["stale"] = package.differences(target, contents)
         else:
-            package.write(target, contents)
+            package.write(target, contents, written_before)
         timings["write"] = time.perf_counter() - clock
         if validate and not check:
             clock = time.perf_counter()
@@ -141,6 +200,9 @@ def _job(entry: dict, target: Path, check: bool, validate: bool) -> dict:
             out["validated"] = True
             if problems:
                 record.update(status="invalid", messages=record["messages"] + problems)
+    except DisclosureError as exc:  # the output folder cannot be written safely: nothing was
+        record.update(status="failed", messages=record["messages"] + [str(exc)])
+        out["files"] = None
     except Exception as exc:  # a bug of ours in writing/validating: report it against this disclosure only
         record.update(
             status="failed",
@@ -191,6 +253,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         else (REPORT.parent if not args.out else out_dir.with_name(out_dir.name + ".build"))
     )
     try:
+        check_out_dir(out_dir)
+        check_state(state, own=not args.state)
         entries = registry.load(Path(args.registry)) if args.registry else registry.entries()
     except DisclosureError as exc:
         say(f"FAILED {exc}")
@@ -211,7 +275,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         if hit is not None:
             results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
         else:
-            jobs.append((entry, target, args.check, validate))
+            before = set(store.entries.get(entry["slug"], {}).get("files", {}))
+            jobs.append((entry, target, args.check, validate, args.max_input_mb, before))
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     for result in _run_jobs(jobs, workers):
         record = result["record"]
@@ -258,11 +323,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     store.save()
     for problem in stale:
         say(f"STALE  {problem}")
-    state.mkdir(parents=True, exist_ok=True)
     # report.json holds no timings, so two builds of the same inputs give the same report (and report page).
-    (state / "report.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_file(state, "report.json", (json.dumps(summary, ensure_ascii=False, indent=2) + "\n").encode())
     counts = {s: sum(r["status"] == s for r in summary) for s in ("ok", "warnings", "invalid", "failed")}
     timings = {
         "disclosures": len(entries),
@@ -274,7 +336,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         "peak_rss_mb": _peak_rss_mb(),
         "counts": counts,
     }
-    (state / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    write_file(state, "timings.json", (json.dumps(timings, indent=2) + "\n").encode())
     say(
         f"built {len(entries)} disclosures ({len(jobs)} rebuilt, {timings['cached']} unchanged) in "
         f"{timings['wall_seconds']:.1f}s: "
@@ -289,6 +351,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if failed or (args.strict and counts["warnings"]) else 0
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """The packages folder is missing, empty or holds data packages: else it is someone else's folder.
+    (Inside it, each package folder is checked again when written: `package.write`.)"""
+    check_folder(out_dir, what="packages folder (--out)")
+    if not out_dir.is_dir():
+        return
+    entries = list(out_dir.iterdir())
+    if entries and not any(
+        p.is_dir() and not p.is_symlink() and (p / "datapackage.json").is_file() for p in entries
+    ):
+        refuse_stranger(out_dir, what="packages folder (--out)", why="it holds no data package")
+
+
+def check_state(state: Path, *, own: bool) -> None:
+    """The build state folder: a folder (created when missing); a folder given with --state must be
+    empty or hold this tool's state (its cache.json)."""
+    check_folder(state, what="build state folder (--state)")
+    for name in STATE_FILES:
+        if (state / name).is_symlink():
+            check_folder(state / name, what=f"build state file {name}")
+    if not own and state.is_dir() and any(state.iterdir()):
+        try:
+            ours = "entries" in json.loads((state / "cache.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            ours = False
+        if not ours:
+            refuse_stranger(state, what="build state folder (--state)", why="it holds no cache.json of ours")
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("package", help="convert one disclosure into a data package")
     p.add_argument(
@@ -301,6 +392,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--division-code", help="GB/T 2260 code of the body's division")
     p.add_argument("--strict", action="store_true", help="fail on any warning (e.g. an unreadable table)")
     p.add_argument("--no-validate", action="store_true", help="skip frictionless validation")
+    p.add_argument("--max-input-mb", type=float, help=MAX_HELP)
     p.set_defaults(func=cmd_package)
 
     b = sub.add_parser("build", help="package every registered disclosure into datapackages/")
@@ -318,4 +410,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="rebuild every disclosure, changed or not")
     b.add_argument("--quiet", action="store_true", help="print only disclosures that are not ok")
+    b.add_argument("--max-input-mb", type=float, help=MAX_HELP)
     b.set_defaults(func=cmd_build)

@@ -9,9 +9,10 @@ import hashlib
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from scripts.errors import RegistryError
+from scripts.errors import DisclosureError, RegistryError
+from scripts.owned import check_name
 
 ROOT = Path(__file__).resolve().parents[2]
 DISCLOSURES = ROOT / "disclosures"
@@ -32,8 +33,6 @@ REQUIRED = {
     "sha256": str,
     "received_as": str,
 }
-# Frictionless package names: lower-case ASCII, digits and . - _ only.
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DIVISION_CODE = re.compile(r"^\d{6}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -57,12 +56,10 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
                 expected=f"{key} of type {types}",
                 hint="codes are strings (leading zeros matter); unknown values are null",
             )
-    if not SLUG.match(entry["slug"]):
-        raise RegistryError(
-            f"{where}: slug {entry['slug']!r} is not a valid package name",
-            file=registry,
-            expected="lower-case ASCII letters, digits, '.', '-', '_'",
-        )
+    try:
+        check_name(entry["slug"], what=f"{where}: slug", file=registry)
+    except DisclosureError as exc:
+        raise RegistryError(exc.message, file=registry, expected=exc.expected, hint=exc.hint) from None
     if not DIVISION_CODE.match(entry["division_code"]):
         raise RegistryError(
             f"{where}: division_code {entry['division_code']!r}",
@@ -98,7 +95,24 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
 
 
 def _checked_file(where: str, name: str, sha: str, registry: Path, base: Path, verify: bool) -> Path:
+    # Inputs come from data (a pull request): they must stay inside disclosures/, or a registry entry
+    # could publish any file of the machine that builds it under source/.
+    parts = PurePosixPath(name).parts
+    if not name or Path(name).is_absolute() or name.startswith("/") or "\\" in name or ".." in parts:
+        raise RegistryError(
+            f"{where}: file {name!r} is not a path inside {base.name}/",
+            file=registry,
+            expected=f"a relative path under {base.name}/ without '..', e.g. 2026/110101-dongcheng.txt",
+            hint="copy the disclosure into disclosures/<year>/ and name it relative to disclosures/",
+        )
     path = (base / name).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise RegistryError(
+            f"{where}: file {name!r} resolves outside {base.name}/ (to {path}): a symbolic link",
+            file=registry,
+            expected=f"a file stored under {base.name}/ itself",
+            hint="copy the file into disclosures/ instead of linking to it",
+        )
     if not path.is_file():
         raise RegistryError(
             f"{where}: file {name!r} not found",
@@ -121,9 +135,19 @@ def _checked_file(where: str, name: str, sha: str, registry: Path, base: Path, v
 def load(registry: Path = REGISTRY, *, verify: bool = True) -> list[dict]:
     """Read and validate the registry; each entry gains `path` (absolute Path of the file)."""
     try:
-        data = json.loads(registry.read_text(encoding="utf-8"))
+        raw = registry.read_bytes()
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError as exc:
         raise RegistryError("registry not found", file=registry) from exc
+    except UnicodeDecodeError as exc:
+        raise RegistryError(
+            f"not UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start} cannot be decoded",
+            file=registry,
+            line=raw[: exc.start].count(b"\n") + 1,
+            expected="a UTF-8 JSON file",
+            hint="the file was saved in another encoding (GB18030?): save it again as UTF-8, e.g. "
+            "`iconv -f GB18030 -t UTF-8`",
+        ) from exc
     except json.JSONDecodeError as exc:
         raise RegistryError(f"invalid JSON: {exc.msg}", file=registry, line=exc.lineno) from exc
     if not isinstance(data, list):
@@ -147,6 +171,29 @@ def _cached() -> tuple[dict, ...]:
 def entries() -> list[dict]:
     """All registered disclosures (validated, sha256 verified), in registry order."""
     return [dict(e) for e in _cached()]
+
+
+def match(paths: list[Path]) -> tuple[dict | None, str | None]:
+    """The registry entry of a disclosure's files, matched by sha256 (never by file name alone), and a
+    note for the user when a registered name matches but the bytes do not, or the registry is unusable."""
+    try:
+        known = load(verify=False)
+    except DisclosureError as exc:
+        return None, f"registry not used ({exc})"
+    sha = sha256_of(paths[0])
+    for e in known:
+        if e["sha256"] == sha:
+            return dict(e), None
+    names = {paths[0].name, str(paths[0])}
+    resolved = paths[0].resolve()
+    for e in known:
+        if resolved == e["path"] or {e["received_as"], Path(e["file"]).name} & names:
+            return None, (
+                f"{paths[0]}: its file name matches registry entry {e['slug']!r} but its bytes do not "
+                f"(sha256 {sha[:16]}…, registry {e['sha256'][:16]}…): packaged with metadata read from "
+                "the text, not from that entry"
+            )
+    return None, None
 
 
 def lookup(path: str | Path) -> dict | None:

@@ -6,7 +6,7 @@ total splits into, the kinds that must be published, the tolerance rule) is data
 A check whose table or field is not there reports `not_applicable` with the reason, never raises.
 
 Families: `within` (one table), `across` (two tables), `explanation` (情况说明 prose vs tables),
-`completeness` (tables published and listed); `report` holds the row format and shared helpers.
+`completeness` (tables published and listed), `text` (control characters, formula-like cells); `report` holds the row format and shared helpers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scripts.checks.across import (
 from scripts.checks.completeness import check_completeness
 from scripts.checks.explanation import check_explanation
 from scripts.checks.report import Report, catalogue, tolerance
+from scripts.checks.text import check_text
 from scripts.checks.within import check_columns, check_hierarchy, check_splits, check_two_sided
 
 __all__ = ["catalogue", "run", "summary", "tolerance"]
@@ -49,6 +50,7 @@ def run(extraction) -> list[dict]:
     check_projects(extraction, rep)
     check_explanation(extraction, rep)
     check_completeness(extraction, rep)
+    check_text(extraction, rep)
     return rep.rows
 
 

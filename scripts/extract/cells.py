@@ -20,7 +20,6 @@ _BLANKS = {"", "-", "—", "－", "/", "——"}
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Punctuation that sits inside Chinese labels; a space next to it is extraction damage too.
 _CJK_PUNCT = "“”‘’（）《》、，。：；【】〔〕"
-_CJK_GAP = re.compile(rf"(?<=[{CJK}{_CJK_PUNCT}])[ \u3000]+(?=[{CJK}{_CJK_PUNCT}])")
 _CODE_NAME = re.compile(r"^\s*(?:\[([0-9A-Za-z]+)\]\s*|([0-9A-Z][0-9A-Z ]*?)\s*[-－—]\s*)(.*)$", re.S)
 _ENUM = re.compile(
     r"^\s*(?:([一二三四五六七八九十廿卅]+)\s*[、.．]|[（(]\s*([一二三四五六七八九十廿卅]+)\s*[)）]"
@@ -82,12 +81,49 @@ def decimal(digits: str | None) -> Decimal:
         raise CellError(f"{digits!r} is not a decimal") from exc
 
 
+# Common surnames (the first character of a person's name) and the last characters of an office's
+# name: a space between two of those is published, not extraction damage (`姚欢 朱顺超` are two
+# people, `综合受理科 城运管理科` two offices).
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "莫孔向汤欧阎易常乔葛温"
+)
+_OFFICE_ENDS = ("科", "处", "室", "局", "委", "办", "部", "队", "所", "站", "股", "组", "中心")
+_SPACES = re.compile(r"([ \u3000]+)")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+_CJK_SIDE = re.compile(rf"[{CJK}{_CJK_PUNCT}]")
+
+
+def _person(token: str) -> bool:
+    return 2 <= len(token) <= 3 and token[0] in _SURNAMES and all(_CJK_CHAR.match(c) for c in token)
+
+
+def _office(token: str) -> bool:
+    return len(token) >= 3 and token.endswith(_OFFICE_ENDS) and all(_CJK_CHAR.match(c) for c in token)
+
+
+def _two_items(left: str, right: str) -> bool:
+    """Two names a publisher listed with a space between them: two people, or two offices."""
+    return (_person(left) and _person(right)) or (_office(left) and _office(right))
+
+
 def label(text: str | None) -> str:
-    """A label with the spaces that extraction put between Chinese characters removed."""
+    """A label with the spaces that extraction put between Chinese characters removed
+    (`北京 市东 城区` → `北京市东城区`), except between two listed names (`姚欢 朱顺超`), kept as one space."""
     if text is None:
         return ""
     text = text.replace("\u00a0", " ").strip()
-    return _CJK_GAP.sub("", text)
+    parts = _SPACES.split(text)  # token, gap, token, gap, …
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        left, gap, right = parts[i - 1], parts[i], parts[i + 1]
+        if left and right and _CJK_SIDE.match(left[-1]) and _CJK_SIDE.match(right[0]):
+            out.append(" " if _two_items(left, right) else "")
+        else:
+            out.append(gap)
+        out.append(right)
+    return "".join(out)
 
 
 def code_name(text: str | None) -> tuple[str | None, str]:

@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import celltext
 from scripts.errors import DisclosureError, NoTablesError
 from scripts.extract import prose
 from scripts.extract import tables as table_modules
 from scripts.extract.model import Line, RawTable
 from scripts.extract.readers import format_of, read_document
 from scripts.extract.segment import kinds, segment
+from scripts.extract.tables._columns import LEFTOVER
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Extraction:
     resources: dict[str, Resource]
     warnings: list[DisclosureError]
     sources: list[Source] = field(default_factory=list)
+    # Text cells whose C0 control characters were published as visible marks: {resource, field, source_line}.
+    control_cells: list[dict] = field(default_factory=list)
 
     @property
     def paginated(self) -> bool:
@@ -157,7 +161,7 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
                     expected="a title naming one of the kinds in scripts/extract/vocab/table_kinds.json",
                     hint="add its title words to scripts/extract/vocab/table_kinds.json and a module in scripts/extract/tables/",
                 )
-            produced = module.extract(table)
+            produced = dict(module.extract(table))
         except DisclosureError as exc:
             warnings.append(_located(exc, where, paths, file))
             entry.update(
@@ -171,6 +175,30 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
             )
             inventory.append(entry)
             continue
+        leftover = produced.pop(LEFTOVER, [])
+        if leftover:
+            raw_cells.extend({"table_seq": seq, **cell} for cell in leftover)
+            shown = "、".join(
+                f"第 {c['source_line']} 行第 {c['column']} 列“{c['text']}”" for c in leftover[:3]
+            )
+            entry["note"] = (
+                (entry["note"] or "")
+                + f" 另有 {len(leftover)} 个单元格没有对应的列，原样保存在 raw_cells：{shown}"
+            ).strip()
+            warnings.append(
+                _located(
+                    DisclosureError(
+                        f"{len(leftover)} cells of table “{table.title}” are under no column "
+                        f"({', '.join(repr(c['text']) for c in leftover[:3])}): kept in raw_cells",
+                        line=leftover[0]["source_line"],
+                        expected="as many cells in each row as the header has columns",
+                        hint="check the row against the header; the cells are published in raw_cells",
+                    ),
+                    where,
+                    paths,
+                    file,
+                )
+            )
         names = []
         for name, rows in produced.items():
             res = _add(resources, name, module.SCHEMAS[name], rows)
@@ -199,10 +227,26 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
     for res in resources.values():
         if not res.rows or (res.name in produced_by_tables and res.name not in filled):
             res.status = "empty"
-    extraction = Extraction(file, sources[0].sha256, data, lines, tables, resources, warnings, sources)
+    control_cells = _visible_controls(resources)
+    extraction = Extraction(
+        file, sources[0].sha256, data, lines, tables, resources, warnings, sources, control_cells
+    )
     if timings is not None:
         timings["extract"] = time.perf_counter() - clock
     return extraction
+
+
+def _visible_controls(resources: dict[str, Resource]) -> list[dict]:
+    """Publish C0 control characters (ESC, BEL, VT, FF: PDF text extraction emits them) as visible marks
+    (␛ ␇ ␋ ␌), so no reader's tool chokes on them; the cells are listed for the quality report."""
+    found = []
+    for res in resources.values():
+        for row in res.rows:
+            for key, value in row.items():
+                if celltext.has_control(value):
+                    row[key] = celltext.visible(value)
+                    found.append({"resource": res.name, "field": key, "source_line": row.get("source_line")})
+    return found
 
 
 def _located(

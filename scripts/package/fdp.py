@@ -40,7 +40,8 @@ def model(schema_of: dict[str, str]) -> dict:
             "政府支出经济分类",
         ),
         "administrative_classification": ("unit_code", "unit_name", "administrative", "预算单位"),
-        "project": ("project_code", "project_name", "activity", "项目"),
+        # A project is no classification of the FDP vocabulary (functional/administrative/economic).
+        "project": ("project_code", "project_name", None, "项目"),
     }
     dimensions = {}
     for key, (code, label, ctype, title) in dims.items():
@@ -48,9 +49,18 @@ def model(schema_of: dict[str, str]) -> dict:
         if used:
             dimensions[key] = {
                 "title": title,
-                "classificationType": ctype,
+                **({"classificationType": ctype} if ctype else {}),
                 "resources": used,
                 "attributes": {"code": {"source": code}, "label": {"source": label, "labelfor": "code"}},
                 "primaryKey": "code",
             }
     return {"measures": measures, "dimensions": dimensions}
+
+
+def package_fields(fiscal_year: int | None) -> dict:
+    """The Fiscal Data Package (v0.3) fields of a descriptor beside its `model`: China's fiscal year is the
+    calendar year; the tables are aggregated budget lines, not transactions."""
+    out: dict = {"countryCode": "CN", "granularity": "aggregated"}
+    if fiscal_year:
+        out["fiscalPeriod"] = {"start": f"{fiscal_year}-01-01", "end": f"{fiscal_year}-12-31"}
+    return out

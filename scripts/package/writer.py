@@ -12,7 +12,16 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scripts.package.fdp import model
+from scripts.owned import (
+    OutputError,
+    check_folder,
+    refuse_link,
+    refuse_stranger,
+    remove_file,
+    safe_rel,
+    write_file,
+)
+from scripts.package.fdp import model, package_fields
 from scripts.package.layout import RESOURCE_ORDER
 from scripts.package.tableschema import field_names, schema, schema_in
 
@@ -98,6 +107,7 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         "division_code": meta.get("division_code"),
         "sources": _sources(ex, meta, source_name),
         "model": model({n: ex.resources[n].schema for n in names}),
+        **package_fields(year),
         "resources": resources,
     }
 
@@ -140,6 +150,7 @@ def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
                 "sha256": ex.sha256,
                 "x_received_as": meta.get("received_as"),
                 "x_published": meta.get("published"),
+                **({"x_note": meta["note"]} if meta.get("note") else {}),
             }
         ]
     received = [meta.get("received_as")] + [p.get("received_as") for p in meta.get("parts") or []]
@@ -153,6 +164,7 @@ def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
                 "x_received_as": received[i] if i < len(received) else None,
                 "x_source_url": meta.get("source_url"),
                 "x_published": meta.get("published"),
+                **({"x_note": meta["note"]} if meta.get("note") else {}),
             }
         )
     return out
@@ -180,27 +192,55 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
     return dict(sorted(out.items()))
 
 
-def write(target: Path, contents: dict[str, bytes]) -> bool:
-    """Make `target` hold exactly `contents`; True when anything changed."""
-    changed = False
-    existing = (
-        {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-        if target.exists()
-        else set()
-    )
-    for rel in existing - set(contents):
-        (target / rel).unlink()
-        changed = True
-    for rel, data in contents.items():
+def owned_files(target: Path) -> set[str] | None:
+    """The files a package folder's own `datapackage.json` names (what this tool wrote there), or None
+    when the folder holds no readable descriptor."""
+    try:
+        desc = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
+        return None
+    names = {"datapackage.json"}
+    for res in desc["resources"]:
+        if isinstance(res, dict):
+            names.update(v for v in (res.get("path"), res.get("schema")) if isinstance(v, str))
+    return {n for n in names if safe_rel(n)}
+
+
+def write(target: Path, contents: dict[str, bytes], written_before: set[str] | None = None) -> bool:
+    """Make `target` hold `contents`; True when anything changed.
+
+    Only files this tool wrote are replaced or removed (those named by the package's previous
+    `datapackage.json`); a folder that is neither empty nor a package is refused (`OutputError`), as is a
+    symbolic link anywhere under `target`. Files of anyone else are left as they are. `written_before`
+    names files the caller knows it wrote there (the build cache's list), should the descriptor be damaged.
+    """
+    check_folder(target, what="package folder")
+    owned = owned_files(target) if target.is_dir() else set()
+    if written_before:
+        owned = (owned or set()) | {rel for rel in written_before if safe_rel(rel)}
+    if owned is None:
+        if any(target.iterdir()):
+            refuse_stranger(target, what="package folder", why="it has no datapackage.json")
+        owned = set()
+    for rel in contents:
+        refuse_link(target, rel, "remove the link (e.g. `git rm` it) and build again; nothing was written")
         path = target / rel
-        if path.exists() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        changed = True
-    for d in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
-        if not any(d.iterdir()):
-            d.rmdir()
+        if path.exists() and rel not in owned and path.read_bytes() != contents[rel]:
+            raise OutputError(
+                "exists and was not written by this tool (its datapackage.json does not name it): "
+                "nothing written",
+                file=path,
+                expected="a package folder holding only the package's own files",
+                hint="move the file away and build again",
+            )
+    changed = False
+    for rel in sorted(owned - set(contents)):
+        changed |= remove_file(target, rel)
+    # datapackage.json last: an interrupted write leaves the old manifest naming what it owns.
+    for rel in sorted(contents, key=lambda r: r == "datapackage.json"):
+        changed |= write_file(target, rel, contents[rel])
     return changed
 
 
@@ -211,5 +251,8 @@ def differences(target: Path, contents: dict[str, bytes]) -> list[str]:
         else set()
     )
     diff = sorted(existing ^ set(contents))
+    links = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_symlink())
+    if target.is_symlink() or links:
+        return [f"symbolic link {rel}" for rel in (links or ["."])] + diff
     diff += sorted(r for r in existing & set(contents) if (target / r).read_bytes() != contents[r])
     return diff

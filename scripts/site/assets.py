@@ -50,15 +50,19 @@ import json
 import posixpath
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import vl_convert as vlc
 
+from scripts.owned import OutputError, symlink_on_path, write_file
 from scripts.site.svg import bar_svg
 
 ROOT = Path(__file__).resolve().parents[2]
+# The site's list of the files it wrote under its output folder (a dot file: MkDocs ignores it).
+MANIFEST = ".written"
 
 # Altair 6.3.0 writes Vega-Lite 6.4.x schemas; vl-convert bundles and renders with the same minor version.
 VEGALITE_VERSION = "6.4"
@@ -98,15 +102,69 @@ class ChartError(SiteAssetError):
 # --- vendor scripts ---------------------------------------------------------------------------------
 
 
+class UnsafeWriteError(SiteAssetError):
+    """A generated file would be written through a symbolic link or over a file the site did not write."""
+
+
+# Set by the `site` command (`guard`): the output root, the files it wrote before (its `.written`
+# manifest), and the set that records every file written in this run.
+_GUARD: dict = {"root": None, "owned": None, "record": None}
+
+
+@contextmanager
+def guard(root: Path, owned: set[str], record: set[str]) -> Iterator[set[str]]:
+    """Within this block, `write_if_changed` under `root` refuses symbolic links and files it did not
+    write (not in `owned`), and adds every file it writes to `record` (paths relative to `root`)."""
+    saved = dict(_GUARD)
+    _GUARD.update(root=Path(root), owned=owned, record=record)
+    try:
+        yield record
+    finally:
+        _GUARD.update(saved)
+
+
+def _guarded(path: Path, data: bytes) -> None:
+    root = _GUARD["root"]
+    if root is None:
+        return
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        raise UnsafeWriteError(f"{path}: outside the site folder {root}: not written") from None
+    link = symlink_on_path(root, rel)
+    if link is not None:
+        raise UnsafeWriteError(
+            f"{link}: a symbolic link in the site folder: nothing is written through it "
+            "(remove the link and run `python -m scripts site` again)"
+        )
+    if path.exists() and rel not in _GUARD["owned"] and path.read_bytes() != data:
+        raise UnsafeWriteError(
+            f"{path}: exists and was not written by `python -m scripts site` (not in {root}/{MANIFEST}): "
+            "not overwritten; move it away and run the command again"
+        )
+    _GUARD["record"].add(rel)
+
+
+def keep(path: Path) -> None:
+    """Inside `guard`: `path`, left as an earlier run wrote it (not rewritten), is still this run's file."""
+    root = _GUARD["root"]
+    if root is not None and path.is_file() and not path.is_symlink():
+        _GUARD["record"].add(Path(path).relative_to(root).as_posix())
+
+
 def write_if_changed(path: Path, content: bytes | str) -> bool:
     """Write only on change (True when written): mkdocs serve watches docs_dir and would rebuild forever
-    otherwise, and unchanged files keep their timestamps for incremental builds."""
+    otherwise, and unchanged files keep their timestamps for incremental builds. Never through a
+    symbolic link; inside `guard`, never over a file the site did not write."""
+    path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return True
+    _guarded(path, data)
+    if path.is_symlink():
+        raise UnsafeWriteError(f"{path}: a symbolic link: not written through")
+    try:
+        return write_file(path.parent, path.name, data)
+    except OutputError as err:
+        raise UnsafeWriteError(str(err)) from err
 
 
 def _npm_install(cache: Path) -> Path:
@@ -167,7 +225,8 @@ def build_assets(site_src: str | Path, *, npm_cache: Path = NPM_CACHE) -> list[P
     }
     outputs[vendor / "VERSIONS.json"] = json.dumps(versions, indent=2, sort_keys=True) + "\n"
     for stale in STALE_VENDOR_FILES:  # left in the git-ignored vendor dir by older builds
-        (vendor / stale).unlink(missing_ok=True)
+        if not (vendor / stale).is_symlink():
+            (vendor / stale).unlink(missing_ok=True)
     return [path for path, content in outputs.items() if write_if_changed(path, content)]
 
 

@@ -19,7 +19,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from scripts.celltext import visible
 from scripts.numfmt import chart_amount, number, percent_of, published, wan_published
+from scripts.owned import check_name
 from scripts.package.layout import MAIN_TABLES
 from scripts.site import assets as site_assets
 from scripts.site import charts, downloads
@@ -35,6 +37,7 @@ CATEGORY_TEXT = {
     "cross_table": "表间勾稽",
     "completeness": "表格完整性",
     "explanation": "情况说明与表格",
+    "text": "文字单元格",
 }
 # Bookkeeping columns readers do not need on the page (they stay in the CSV).
 HIDDEN_FIELDS = {
@@ -51,6 +54,9 @@ HIDDEN_FIELDS = {
     "function_level",
     "unit_code",
 }
+# A table longer than this shows its first rows on the page, the whole table one click away (its CSV):
+# 100,000 rows would make a 19 MB page.
+TABLE_ROWS_SHOWN = 300
 SNIPPET_RESOURCES = ["general_budget_expenditure", "budget_summary", "expenditure_summary"]
 CHART_ORDER = ["functional", "structure", "economic", "projects", "three_public", "procurement"]
 
@@ -66,6 +72,7 @@ _PARA_RE = re.compile(r"(?:\s*</?p\s*/?>\s*|\s*<br\s*/?>\s*|\r?\n)+", re.IGNOREC
 
 
 def _escape_line(text: str) -> str:
+    text = visible(text)  # a control character never reaches a page (a package from elsewhere may hold one)
     text = _INLINE_RE.sub(lambda m: _INLINE[m.group(0)], text.strip())
     # Block syntax only triggers at the start of a line: headings, lists, quotes, ordered lists.
     match = _LEADING_RE.match(text)
@@ -237,13 +244,20 @@ def resource_table(pkg: Package, name: str) -> str:
     fields = [f for f in pkg.schema(name)["fields"] if f["name"] not in HIDDEN_FIELDS]
     fields = [f for f in fields if any(r.get(f["name"]) for r in rows)]
     body = []
-    for row in rows:
+    for row in rows[:TABLE_ROWS_SHOWN]:
         cells = [
             published(row.get(f["name"])) if f["type"] == "number" else esc_cell(row.get(f["name"]))
             for f in fields
         ]
         body.append(cells)
-    return md_table([html.escape(f.get("title") or f["name"]) for f in fields], body)
+    table = md_table([html.escape(f.get("title") or f["name"]) for f in fields], body)
+    if len(rows) > TABLE_ROWS_SHOWN:
+        path = pkg.resources[name]["path"]
+        table += (
+            f"\n\n此处显示前 {TABLE_ROWS_SHOWN} 行，全表共 {len(rows):,} 行：完整表格请下载 "
+            f"[{html.escape(name)}.csv]({path}){{ download }}。"
+        )
+    return table
 
 
 def tables_md(pkg: Package) -> str:
@@ -297,7 +311,7 @@ def performance_md(pkg: Package) -> str:
     ranked = sorted(
         projects, key=lambda r: (-(number(r.get("total")) or Decimal(0)), r.get("project_name") or "")
     )
-    for proj in ranked:
+    for proj in ranked[:TABLE_ROWS_SHOWN]:
         code = proj.get("project_code") or ""
         rows = by_project.pop(code, []) if code else []
         out.append(
@@ -313,13 +327,19 @@ def performance_md(pkg: Package) -> str:
             out.append("**绩效目标**\n\n" + esc_block(proj["goal"]) + "\n")
         out.append(table(rows) if rows else "未列出绩效指标。")
         out.append("\n</div>\n</details>\n")
+    if len(ranked) > TABLE_ROWS_SHOWN:
+        out.append(
+            f"此处列出金额最大的 {TABLE_ROWS_SHOWN} 个项目，全部 {len(ranked):,} 个项目与指标见 "
+            "performance_projects.csv 和 performance_indicators.csv（下载部分）。\n"
+        )
+        by_project = {}
     rest = [r for rows in by_project.values() for r in rows]
     if rest:
         out.append(
             f'<details class="project" markdown="block">\n<summary>未对应到具体项目的指标（{len(rest)} 项）</summary>\n'
         )
         out.append('<div markdown="block" data-search-exclude>\n')
-        out.append(table(rest))
+        out.append(table(rest[:TABLE_ROWS_SHOWN]))
         out.append("\n</div>\n</details>\n")
     return "\n".join(out)
 
@@ -459,6 +479,8 @@ def copy_package(pkg: Package, out_dir: Path) -> tuple[Path, Path]:
         site_assets.write_if_changed(zip_path, downloads.package_zip(pkg.dir))
         site_assets.write_if_changed(xlsx_path, downloads.workbook(pkg.dir))
         site_assets.write_if_changed(stamp_path, stamp)
+    for path in (zip_path, xlsx_path, stamp_path):
+        site_assets.keep(path)
     return zip_path, xlsx_path
 
 
@@ -471,12 +493,22 @@ def downloads_md(pkg: Package, out_dir: Path, zip_path: Path, xlsx_path: Path) -
         f"- [Excel 工作簿（XLSX，{size(xlsx_path.name)}）]({xlsx_path.name}){{ download }}：每张表一个工作表，金额为数字，编码为文本。",
         f"- [数据包描述 datapackage.json（{size('datapackage.json')}）](datapackage.json){{ download }}",
     ]
-    for src in pkg.desc.get("sources", []):
+    for res in pkg.resources.values():
+        if not str(res.get("path", "")).startswith("source/"):
+            continue
+        sha = str(res.get("hash", "")).removeprefix("sha256:")
         out.append(
-            f"- [原始公开文本（按收到时原样保存，{size(src['path'])}）]({src['path']}){{ download }}，"
-            f"SHA-256：`{html.escape(src.get('sha256', ''))}`"
+            f"- [原始公开文件（按收到时原样保存，{size(res['path'])}）]({res['path']}){{ download }}，"
+            f"SHA-256：`{html.escape(sha)}`"
         )
-    out += ["", "各表的 CSV 文件（UTF-8 编码，金额单位万元）与字段说明（Table Schema JSON）：", ""]
+    out += ["", provenance_md(pkg)]
+    out += [
+        "",
+        "各表的 CSV 文件（UTF-8 编码，金额单位万元）与字段说明（Table Schema JSON）。用 Excel、WPS 等电子表格"
+        "查看请下载上面的 XLSX 文件：电子表格直接打开 CSV 时，会把以 = + - @ 开头的文字当作公式执行，"
+        "XLSX 中这些文字按原样显示。",
+        "",
+    ]
     rows = []
     for name, res in pkg.resources.items():
         if res.get("format") != "csv":
@@ -493,6 +525,31 @@ def downloads_md(pkg: Package, out_dir: Path, zip_path: Path, xlsx_path: Path) -
     out.append(md_table(["表", "CSV 文件", "字段说明", "行数"], rows))
     del slug
     return "\n".join(out)
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and re.match(r"https?://", value) is not None
+
+
+def provenance_md(pkg: Package) -> str:
+    """Where the data came from: each source's title, publication address and date, the name it was
+    received under, and the registry's note (how a field was established when the text does not say)."""
+    lines = ["**来源**", ""]
+    notes: list[str] = []
+    for src in pkg.desc.get("sources") or []:
+        parts = [esc(src.get("title") or "")]
+        url = src.get("path") if _is_url(src.get("path")) else src.get("x_source_url")
+        if _is_url(url):
+            parts.append(f'发布地址：<a href="{html.escape(url)}" rel="nofollow">{html.escape(url)}</a>')
+        if src.get("x_published"):
+            parts.append(f"发布日期：{esc(str(src['x_published']))}")
+        if src.get("x_received_as"):
+            parts.append(f"收到时的文件名：{esc(str(src['x_received_as']))}")
+        lines.append("- " + "；".join(p for p in parts if p))
+        if src.get("x_note") and src["x_note"] not in notes:
+            notes.append(src["x_note"])
+    lines += [f'\n<p class="provenance-note">说明：{esc(n)}</p>' for n in notes]
+    return "\n".join(lines)
 
 
 def _code_fields(pkg: Package, name: str) -> list[str]:
@@ -634,7 +691,7 @@ def json_ld(pkg: Package, page_url: str, zip_name: str, xlsx_name: str) -> dict:
         "isBasedOn": {
             "@type": "CreativeWork",
             "name": src.get("title"),
-            "url": page_url + src.get("path", ""),
+            "url": src["path"] if _is_url(src.get("path")) else page_url + src.get("path", ""),
             "sha256": src.get("sha256"),
             "author": org,
         },
@@ -650,7 +707,8 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
     pkg_dir, out_dir = Path(pkg_dir), Path(out_dir)
     pkg = Package(pkg_dir)
     desc = pkg.desc
-    slug = desc["name"]
+    # The name becomes file names (<slug>.zip) and URLs: a package from elsewhere must not choose a path.
+    slug = check_name(desc.get("name"), what="package name", file=pkg_dir / "datapackage.json")
     page = f"centres/{slug}/"
     page_url = (site_url or _site_url()).rstrip("/") + "/" + page
     org = desc.get("x_organisation") or desc["title"]

@@ -14,13 +14,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.errors import DisclosureError
+from scripts.owned import (
+    OutputError,
+    check_folder,
+    check_name,
+    refuse_stranger,
+    remove_file,
+    safe_rel,
+    write_file,
+)
+from scripts.site import assets as site_assets
+from scripts.site.assets import MANIFEST
 from scripts.site.catalog import catalog_pages
 from scripts.site.common import Centre, Writer
 from scripts.site.compare import compare_page
@@ -48,19 +59,28 @@ PARALLEL_MIN = 16  # below this, starting worker processes costs more than it sa
 
 
 def _write_one(
-    write_centre: Callable[..., BodySummary], pkg: Path, out: Path
-) -> tuple[BodySummary | None, str | None]:
-    try:
-        return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None
-    except Exception as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+    write_centre: Callable[..., BodySummary], pkg: Path, out: Path, owned: set[str]
+) -> tuple[BodySummary | None, str | None, set[str]]:
+    """One centre page (in a worker process when there are many): its summary or the error, and the
+    files written for it (relative to `out`)."""
+    record: set[str] = set()
+    with site_assets.guard(out, owned, record):
+        try:
+            check_name(pkg.name, what="package folder name", file=pkg)
+            return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None, record
+        except DisclosureError as exc:
+            return None, str(exc), record
+        except Exception as exc:
+            return None, f"{type(exc).__name__}: {exc}", record
 
 
-def _write_centres(write_centre: Callable[..., BodySummary], dirs: list[Path], out: Path) -> list:
+def _write_centres(
+    write_centre: Callable[..., BodySummary], dirs: list[Path], out: Path, owned: set[str]
+) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
     if workers == 1 or len(dirs) < PARALLEL_MIN:
-        return [_write_one(write_centre, pkg, out) for pkg in dirs]
+        return [_write_one(write_centre, pkg, out, owned) for pkg in dirs]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -70,6 +90,7 @@ def _write_centres(write_centre: Callable[..., BodySummary], dirs: list[Path], o
                 [write_centre] * len(dirs),
                 dirs,
                 [out] * len(dirs),
+                [owned] * len(dirs),
                 chunksize=max(1, len(dirs) // (workers * 8)),
             )
         )
@@ -115,28 +136,37 @@ def generate(
     clock = time.perf_counter()
     write_centre = write_centre or _default_writer()
     dirs = package_dirs(packages)
+    owned = _owned(out)
     w = Writer(out)
     centres: list[Centre] = []
     failures: list[tuple[str, str, str]] = []
     pkg_dirs: list[Path] = []  # the packages that got a page, in the order of `centres`
-    for pkg, (summary, error) in zip(dirs, _write_centres(write_centre, dirs, out), strict=True):
-        slug = pkg.name
-        centre_dir = out / "centres" / slug
-        if error is not None:  # one broken package shows up on the report page, the site goes on
-            failures.append((slug, _package_title(pkg), error))
-            shutil.rmtree(centre_dir, ignore_errors=True)
-            continue
-        for path in centre_dir.rglob("*"):
-            w.keep(path)
-        pkg_dirs.append(pkg)
-        centres.append(Centre(summary))
-    write_data(w, centres, pkg_dirs)
-    w.text("generated/home.md", home_part(w, centres, len(failures)))
-    catalog_pages(w, centres)
-    compare_page(w, centres)
-    glossary_page(w, centres)
-    report_page(w, load_report(build_report), failures, build_report)
-    _remove_stale(out, w.written)
+    written: set[str] = set()  # this run's files, relative to `out`
+    try:
+        with site_assets.guard(out, owned, written):
+            results = _write_centres(write_centre, dirs, out, owned)
+            for pkg, (summary, error, files) in zip(dirs, results, strict=True):
+                if error is not None:  # one broken package shows up on the report page, the site goes on
+                    failures.append((pkg.name, _package_title(pkg), error))
+                    for rel in files:  # what this run wrote for it, and only that
+                        remove_file(out, rel)
+                    continue
+                written.update(files)
+                pkg_dirs.append(pkg)
+                centres.append(Centre(summary))
+            write_data(w, centres, pkg_dirs)
+            w.text("generated/home.md", home_part(w, centres, len(failures)))
+            catalog_pages(w, centres)
+            compare_page(w, centres)
+            glossary_page(w, centres)
+            report_page(w, load_report(build_report), failures, build_report)
+        for rel in sorted(owned - written):  # from earlier runs: a removed centre must not linger
+            remove_file(out, rel)
+        _save_owned(out, written)
+    except BaseException:
+        # Interrupted or failed: what was written is still ours; nothing is forgotten.
+        _save_owned(out, owned | written)
+        raise
     return Result(len(centres), failures, w.changed, time.perf_counter() - clock)
 
 
@@ -149,23 +179,43 @@ def _package_title(pkg: Path) -> str:
         return pkg.name
 
 
-def _remove_stale(out: Path, written: set[Path]) -> None:
-    """Drop generated files from earlier runs (a removed centre must not linger on the site)."""
-    for name in GENERATED_DIRS:
-        folder = out / name
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*"), reverse=True):
-            if path.is_file() and path not in written:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+def _owned(out: Path) -> set[str]:
+    """The files an earlier run wrote under `out` (its `.written` manifest). Without a manifest, `out`
+    must be new, empty, or a docs folder whose generated parts are absent: nothing there is ours."""
+    check_folder(out, what="site folder (--out)")
+    manifest = out / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        try:
+            names = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise SiteError(f"{manifest}: not valid JSON ({err}); delete the generated parts and it") from err
+        return {n for n in names if isinstance(n, str) and safe_rel(n)}
+    if not out.is_dir() or not any(out.iterdir()):
+        return set()
+    if not (out / "index.md").is_file():
+        refuse_stranger(out, what="site folder (--out)", why=f"no {MANIFEST} and no index.md")
+    present = [name for name in (*GENERATED_DIRS, *GENERATED_PAGES) if (out / name).exists()]
+    if present:
+        raise OutputError(
+            f"generated parts without a {MANIFEST} list of the files `site` wrote: {', '.join(present)}",
+            file=out,
+            expected=f"generated parts written by this version (it records them in {MANIFEST})",
+            hint="they were written by an older version or by hand: delete "
+            + " ".join(str(out / n) for n in present)
+            + " and run `python -m scripts site` again (nothing was changed)",
+        )
+    return set()
+
+
+def _save_owned(out: Path, names: set[str]) -> None:
+    data = json.dumps(sorted(names), ensure_ascii=False, indent=0) + "\n"
+    write_file(out, MANIFEST, data.encode("utf-8"))
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     try:
         result = generate(Path(args.packages), Path(args.out), Path(args.build_report))
-    except SiteError as err:
+    except (SiteError, DisclosureError, site_assets.UnsafeWriteError) as err:
         print(f"site: {err}", file=sys.stderr)
         return 2
     print(
@@ -173,9 +223,10 @@ def cmd_site(args: argparse.Namespace) -> int:
         + (f"; {len(result.failures)} packages without a page (see report.md)" if result.failures else ""),
         file=sys.stderr,
     )
-    for slug, _name, message in result.failures:
-        print(f"  {slug}: {message}", file=sys.stderr)
-    return 0
+    for slug, name, message in result.failures:
+        print(f"  FAILED {slug} ({name}): no page: {message}", file=sys.stderr)
+    # Every other page was written; a body without its page is still a failed site.
+    return 1 if result.failures else 0
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -15,6 +15,11 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from scripts.celltext import visible
+
+# A published cell may be longer than the csv module's default field limit (131,072 characters).
+csv.field_size_limit(2**31 - 1)
+
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
@@ -30,7 +35,17 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+class PackageLinkError(Exception):
+    """A package folder holds a symbolic link: its target is never published."""
+
+
 def package_members(pkg_dir: Path) -> dict[str, bytes]:
+    links = [p for p in [pkg_dir, *pkg_dir.rglob("*")] if p.is_symlink()]
+    if links:
+        raise PackageLinkError(
+            f"{links[0]}: a symbolic link in the package (expected plain files: a link's target, anywhere "
+            "on the machine, would be published); remove it and build the package again"
+        )
     return {
         p.relative_to(pkg_dir).as_posix(): p.read_bytes() for p in sorted(pkg_dir.rglob("*")) if p.is_file()
     }
@@ -52,7 +67,7 @@ def _typed(value: str, ftype: str) -> object:
         return int(value)
     if ftype == "number":
         return Decimal(value)
-    return value
+    return visible(value)  # a control character is illegal in a workbook: shown as its visible mark
 
 
 def workbook(pkg_dir: Path) -> bytes:
@@ -62,6 +77,18 @@ def workbook(pkg_dir: Path) -> bytes:
     from openpyxl.cell.cell import TYPE_STRING
 
     desc = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    # Every CSV is read before the workbook is begun: a damaged one fails here, not inside openpyxl's
+    # streaming writer (which would print "Exception ignored" traces on the way out).
+    sheets = []
+    for res in desc["resources"]:
+        if res.get("format") != "csv":
+            continue
+        fields = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))["fields"]
+        rows = [
+            [_typed(row[f["name"]] or "", f["type"]) for f in fields]
+            for row in read_csv(pkg_dir / res["path"])
+        ]
+        sheets.append((res["name"][:31], fields, rows))
     # Write-only mode streams rows: several times faster, which matters with thousands of centres.
     wb = Workbook(write_only=True)
 
@@ -84,16 +111,12 @@ def workbook(pkg_dir: Path) -> bytes:
         ["来源 sha256", desc["sources"][0]["sha256"]],
     ):
         about.append(cells(about, row))
-    for res in desc["resources"]:
-        if res.get("format") != "csv":
-            continue
-        schema = json.loads((pkg_dir / res["schema"]).read_text(encoding="utf-8"))
-        fields = schema["fields"]
-        ws = wb.create_sheet(res["name"][:31])
+    for name, fields, rows in sheets:
+        ws = wb.create_sheet(name)
         ws.append(cells(ws, [f.get("title") or f["name"] for f in fields]))
         ws.append(cells(ws, [f["name"] for f in fields]))
-        for row in read_csv(pkg_dir / res["path"]):
-            ws.append(cells(ws, [_typed(row[f["name"]], f["type"]) for f in fields]))
+        for row in rows:
+            ws.append(cells(ws, row))
     buf = io.BytesIO()
     wb.save(buf)
     return _pin(buf.getvalue())

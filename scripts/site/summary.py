@@ -14,11 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from scripts.numfmt import number
+from scripts.owned import safe_rel
 from scripts.site.charts import KINDS
 
 
 class CentrePageError(Exception):
     """A package cannot be turned into a page (missing descriptor or resource file)."""
+
+
+# A published cell may be longer than the csv module's default field limit (131,072 characters).
+csv.field_size_limit(2**31 - 1)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -38,6 +43,13 @@ class Package:
         except FileNotFoundError as err:
             raise CentrePageError(f"{pkg_dir}: no datapackage.json") from err
         self.resources = {r["name"]: r for r in self.desc["resources"]}
+        for res in self.resources.values():
+            for key in ("path", "schema"):
+                if isinstance(res.get(key), str) and not safe_rel(res[key]):
+                    raise CentrePageError(
+                        f"{pkg_dir}/datapackage.json: resource {res['name']!r} has {key} {res[key]!r} "
+                        "(expected a relative path inside the package, without '..')"
+                    )
         self._rows: dict[str, list[dict]] = {}
         self._schemas: dict[str, dict] = {}
 

@@ -19,6 +19,9 @@ from scripts.extract.model import RawTable, Row
 
 VOCAB = Path(__file__).resolve().parents[1] / "vocab"
 TOTAL_LABELS = {"合计", "总计"}
+# Key of a table module's output holding published cells that no column takes ({source_line, column,
+# text}); the pipeline keeps them in raw_cells with a warning, so no published cell is dropped.
+LEFTOVER = "_leftover"
 
 
 @cache

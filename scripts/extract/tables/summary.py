@@ -15,6 +15,7 @@ from scripts.errors import CellError
 from scripts.extract.cells import amount, enumerator_level, is_blank, split_enumerator, to_wan
 from scripts.extract.model import RawTable, Row
 from scripts.extract.tables import _columns
+from scripts.extract.tables._columns import LEFTOVER
 
 KINDS = ("budget_summary", "fiscal_summary")
 SCHEMAS = {"budget_summary": "two_sided_summary", "fiscal_summary": "two_sided_summary"}
@@ -92,6 +93,8 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
     classes = _classes()
     by_side: dict[str, list[dict]] = {side: [] for side, _, _ in positions}
     blocks: dict[str, dict | None] = {side: None for side, _, _ in positions}  # the line opening a block
+    used = {c for _, label_col, amount_col in positions for c in (label_col, amount_col)}
+    leftover: list[dict] = []
     for row in data:
         in_row: list[dict] = []
         for side, label_col, amount_col in positions:
@@ -160,4 +163,13 @@ def extract(table: RawTable) -> dict[str, list[dict]]:
             blocks[side] = block
             by_side[side].append(record)
             in_row.append(record)
-    return {table.kind: [r for side in by_side for r in by_side[side]]}
+        # A published cell no column takes is never dropped: the pipeline keeps it in raw_cells.
+        leftover += [
+            {"source_line": row.line, "column": col, "text": text}
+            for col, text in enumerate(row.cells, start=1)
+            if col - 1 not in used and not is_blank(text)
+        ]
+    out = {table.kind: [r for side in by_side for r in by_side[side]]}
+    if leftover:
+        out[LEFTOVER] = leftover
+    return out
