@@ -55,6 +55,13 @@ def code_text(row: Row, fields: dict[str, int], name: str) -> tuple[str | None, 
         return None, text or _columns.squeeze(code)  # 合计 printed in the code column
     if code is not None:
         code = code.replace(" ", "")
+        if code.isdigit() and name == "function" and len(code) not in LEVELS:
+            raise CellError(
+                f"function code {code!r} has {len(code)} digits",
+                line=row.line,
+                expected="a 功能分类 code of 3 (类), 5 (款) or 7 (项) digits",
+                hint="check that the code column lines up with the header, or that the code was not cut",
+            )
         if not code.isdigit():  # e.g. a procurement row `C-服务` inside this table: the schema wants digits
             raise CellError(
                 f"code {code!r} is not digits",
