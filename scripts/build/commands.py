@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scripts import checks, package
-from scripts.checks import cross_year
 from scripts.build import cache, registry
+from scripts.checks import cross_year
 from scripts.errors import DisclosureError, InternalError, StaleError
 from scripts.extract import pipeline
 
@@ -240,6 +240,15 @@ def _disk_figures(pkg_dir: Path, entry: dict) -> dict | None:
     if not (pkg_dir / "datapackage.json").is_file():
         return None
     return _figures(lambda rel: (pkg_dir / rel).read_bytes() if (pkg_dir / rel).is_file() else None, entry)
+
+
+def previous_figures(
+    entry: dict, entries: list[dict] | None = None, out_dir: Path = DATAPACKAGES
+) -> dict | None:
+    """The figures the cross-year checks of `entry` compare with: its body's previous-year package in
+    `out_dir` (None for a first or only year, or when that package is not built)."""
+    prev = registry.previous_of(entry, entries if entries is not None else registry.entries())
+    return None if prev is None else _disk_figures(out_dir / prev["slug"], prev)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
