@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.site.bodies import write_bodies
 from scripts.site.catalog import catalog_pages
 from scripts.site.common import Centre, Writer
 from scripts.site.compare import compare_page
@@ -36,7 +37,7 @@ SITE_SRC = ROOT / "site_src"
 BUILD_REPORT = ROOT / ".build" / "report.json"
 
 # Folders and pages under site_src/ written here (git-ignored); anything else there is hand-written.
-GENERATED_DIRS = ("centres", "regions", "generated")
+GENERATED_DIRS = ("centres", "regions", "generated", "bodies", "compare")
 GENERATED_PAGES = ("catalog.md", "compare.md", "glossary.md", "report.md")
 
 
@@ -48,19 +49,38 @@ PARALLEL_MIN = 16  # below this, starting worker processes costs more than it sa
 
 
 def _write_one(
-    write_centre: Callable[..., BodySummary], pkg: Path, out: Path
+    write_centre: Callable[..., BodySummary], pkg: Path, out: Path, years: list | None = None
 ) -> tuple[BodySummary | None, str | None]:
     try:
-        return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None
+        # Only a body with several years gets the year switcher (and the keyword).
+        more = {"years": years} if years and len(years) > 1 else {}
+        return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../", **more), None
     except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
+
+
+def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
+    """Slug → its body's (fiscal year, slug) of every year, from the descriptors (`x_body`)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    body_of: dict[str, str] = {}
+    for pkg in dirs:
+        try:
+            desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        body = desc.get("x_body") or pkg.name
+        body_of[pkg.name] = body
+        if isinstance(desc.get("fiscal_year"), int):
+            found.setdefault(body, []).append((desc["fiscal_year"], pkg.name))
+    return {slug: sorted(found.get(body, [])) for slug, body in body_of.items()}
 
 
 def _write_centres(write_centre: Callable[..., BodySummary], dirs: list[Path], out: Path) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
+    years = body_years(dirs)
     if workers == 1 or len(dirs) < PARALLEL_MIN:
-        return [_write_one(write_centre, pkg, out) for pkg in dirs]
+        return [_write_one(write_centre, pkg, out, years.get(pkg.name)) for pkg in dirs]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -70,6 +90,7 @@ def _write_centres(write_centre: Callable[..., BodySummary], dirs: list[Path], o
                 [write_centre] * len(dirs),
                 dirs,
                 [out] * len(dirs),
+                [years.get(pkg.name) for pkg in dirs],
                 chunksize=max(1, len(dirs) // (workers * 8)),
             )
         )
@@ -131,6 +152,7 @@ def generate(
         pkg_dirs.append(pkg)
         centres.append(Centre(summary))
     write_data(w, centres, pkg_dirs)
+    write_bodies(w, centres, pkg_dirs)
     w.text("generated/home.md", home_part(w, centres, len(failures)))
     catalog_pages(w, centres)
     compare_page(w, centres)
