@@ -24,7 +24,7 @@ from pathlib import Path
 from scripts.site.bodies import write_bodies
 from scripts.site.catalog import catalog_pages
 from scripts.site.common import Centre, Writer
-from scripts.site.compare import compare_page
+from scripts.site.compare import compare_pages
 from scripts.site.data import write_data
 from scripts.site.glossary import glossary_page
 from scripts.site.home import home_part
@@ -155,7 +155,7 @@ def generate(
     write_bodies(w, centres, pkg_dirs)
     w.text("generated/home.md", home_part(w, centres, len(failures)))
     catalog_pages(w, centres)
-    compare_page(w, centres)
+    compare_pages(w, centres)
     glossary_page(w, centres)
     report_page(w, load_report(build_report), failures, build_report)
     _remove_stale(out, w.written)

@@ -225,11 +225,13 @@ def centres_chart(
     table_md: str,
     alt_text: str,
     figures: dict,
+    data: str = "centres.csv",
+    page_dir: str = "",
 ) -> str:
-    """A `chart_split` chart of the `n` centres (data: generated/centres.csv) as a block of a top-level page."""
-    spec = chart_split("../centres.csv", parts, normalize=normalize, title=title)
+    """A `chart_split` chart of the `n` centres (data: generated/`data`) as a block of a page in `page_dir`."""
+    spec = chart_split(f"../{data}", parts, normalize=normalize, title=title)
     return chart_block(
-        w, spec, name, "", ["generated/centres.csv"], table_md, title + top_note(n), alt_text, figures
+        w, spec, name, page_dir, [f"generated/{data}"], table_md, title + top_note(n), alt_text, figures
     )
 
 
