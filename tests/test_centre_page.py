@@ -72,8 +72,8 @@ def _site_project(base: Path, packages: list[Path], site_url: str | None = None)
         shutil.copytree(pkg, pkgs / pkg.name)
     summaries: list = []
 
-    def write(pkg: Path, out_dir: Path, *, site_root_rel: str):
-        summary = centre_page.write(pkg, out_dir, site_root_rel=site_root_rel, site_url=site_url)
+    def write(pkg: Path, out_dir: Path, *, site_root_rel: str, **more):  # more: a body's `years`
+        summary = centre_page.write(pkg, out_dir, site_root_rel=site_root_rel, site_url=site_url, **more)
         summaries.append(summary)
         return summary
 

@@ -43,11 +43,24 @@ TOTALS = (
 HISTORY_FIELDS = ["year", "chart", "series", "amount", "slug"]
 
 
+def body_keys(items: list[tuple[str, str, object]]) -> dict[str, str]:
+    """(slug, body, fiscal year) → slug: body id. The registry allows one package per body and year; a
+    second one (a copied package) is shown as a body of its own, so no year page is written twice."""
+    seen: set[tuple[str, object]] = set()
+    out = {}
+    for slug, body, year in sorted(items):
+        key = (body or slug, year)
+        out[slug] = (body or slug) if key not in seen else slug
+        seen.add(key)
+    return out
+
+
 def group(centres: list[Centre]) -> dict[str, list[BodySummary]]:
     """Summaries by body id, each list in fiscal-year order."""
+    keys = body_keys([(c.slug, c.summary.body, c.summary.fiscal_year) for c in centres])
     out: dict[str, list[BodySummary]] = {}
     for c in centres:
-        out.setdefault(c.summary.body or c.slug, []).append(c.summary)
+        out.setdefault(keys[c.slug], []).append(c.summary)
     return {k: sorted(v, key=lambda s: (s.fiscal_year or 0, s.slug)) for k, v in sorted(out.items())}
 
 

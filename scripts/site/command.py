@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.site.bodies import write_bodies
+from scripts.site.bodies import body_keys, write_bodies
 from scripts.site.catalog import catalog_pages
 from scripts.site.common import Centre, Writer
 from scripts.site.compare import compare_pages
@@ -61,17 +61,18 @@ def _write_one(
 
 def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
     """Slug → its body's (fiscal year, slug) of every year, from the descriptors (`x_body`)."""
-    found: dict[str, list[tuple[int, str]]] = {}
-    body_of: dict[str, str] = {}
+    items = []
     for pkg in dirs:
         try:
             desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
-        body = desc.get("x_body") or pkg.name
-        body_of[pkg.name] = body
-        if isinstance(desc.get("fiscal_year"), int):
-            found.setdefault(body, []).append((desc["fiscal_year"], pkg.name))
+        items.append((pkg.name, desc.get("x_body") or pkg.name, desc.get("fiscal_year")))
+    body_of = body_keys(items)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for slug, _, year in items:
+        if isinstance(year, int):
+            found.setdefault(body_of[slug], []).append((year, slug))
     return {slug: sorted(found.get(body, [])) for slug, body in body_of.items()}
 
 
