@@ -173,20 +173,24 @@ def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, y
         "",
         "人员经费和公用经费取自一般公共预算财政拨款支出表，合起来是财政拨款的基本支出。",
         "",
-        centres_chart(
-            w,
-            f"compare-people{suffix}",
-            {"personnel": "人员经费", "public_admin": "公用经费"},
-            normalize=True,
-            title="人员经费与公用经费占比（%）",
-            n=n,
-            table_md=alt_people,
-            alt_text="各中心人员经费与公用经费占比的条形图",
-            figures=bars_of(
-                ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%"
-            ),
-            data=f"centres{suffix}.csv",
-            page_dir=page_dir,
+        (
+            centres_chart(
+                w,
+                f"compare-people{suffix}",
+                {"personnel": "人员经费", "public_admin": "公用经费"},
+                normalize=True,
+                title="人员经费与公用经费占比（%）",
+                n=n,
+                table_md=alt_people,
+                alt_text="各中心人员经费与公用经费占比的条形图",
+                figures=bars_of(
+                    ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%"
+                ),
+                data=f"centres{suffix}.csv",
+                page_dir=page_dir,
+            )
+            if any(c.num("personnel") or c.num("public_admin") for c in ordered)
+            else '<p class="chart-empty">这些中心的一般公共预算财政拨款支出表没有分列人员经费和公用经费。</p>\n'
         ),
         "## 按支出功能分类",
         "",
