@@ -82,6 +82,9 @@ def test_every_page_loads_renders_charts_and_stays_local(served, chromium_path, 
         for url in pages:
             response = page.goto(url)
             assert response is not None and response.status == 200, url
+            # Let the search worker finish loading before the next page: leaving while it loads aborts it
+            # (net::ERR_ABORTED), which says nothing about the site (more pages since the body pages).
+            page.wait_for_load_state("networkidle")
             n = wait_for_charts(page)
             for i in range(n):
                 chart = page.locator("div.chart[data-spec]").nth(i)
