@@ -105,6 +105,19 @@ def amount_words(value: Decimal | None) -> str:
     return f"{rounded(value)} 万元"
 
 
+def reading(value: object) -> str:
+    """An amount rounded for reading (headline sentence, key figures): '6,403.23 万元', and the 亿元 figure
+    added when large ('15,897.44 万元（约 1.59 亿元）'); '未公开' when blank. Tables and downloads keep the
+    published digits (`published`)."""
+    value = number(value)
+    if value is None:
+        return "未公开"
+    out = f"{rounded(value)} 万元"
+    if abs(value) >= YI_THRESHOLD:
+        out += f"（约 {rounded(value / 10000)} 亿元）"
+    return out
+
+
 def chart_amount(value: Decimal, places: int | None = None) -> str:
     """Chart labels: thousands separators, the published decimals kept (or `places` when given)."""
     if places is not None:

@@ -20,6 +20,7 @@ import yaml
 from browser import open_page, serve_site
 from site_project import mkdocs_build
 
+from scripts.numfmt import rounded
 from scripts.site import body_page as centre_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +72,8 @@ def _site_project(base: Path, packages: list[Path], site_url: str | None = None)
         shutil.copytree(pkg, pkgs / pkg.name)
     summaries: list = []
 
-    def write(pkg: Path, out_dir: Path, *, site_root_rel: str):
-        summary = centre_page.write(pkg, out_dir, site_root_rel=site_root_rel, site_url=site_url)
+    def write(pkg: Path, out_dir: Path, *, site_root_rel: str, **more):  # more: a body's `years`
+        summary = centre_page.write(pkg, out_dir, site_root_rel=site_root_rel, site_url=site_url, **more)
         summaries.append(summary)
         return summary
 
@@ -135,7 +136,8 @@ def test_headline_numbers_equal_package_figures(generated, pkg: Path) -> None:
     exp = next(r for r in _rows(pkg / "data" / "expenditure_summary.csv") if r["row_type"] == "total")
     assert (summary.basic, summary.project) == (exp["basic"], exp["project"])
     md = _page(proj, pkg.name)
-    assert f"本年支出合计 **{Decimal(total):,f} 万元" in md
+    # The headline rounds for reading (two decimals, 亿元 added when large); tables keep the digits.
+    assert f"本年支出合计 **{rounded(Decimal(total))} 万元" in md
     counts = {
         s: sum(r["status"] == s for r in _rows(pkg / "data" / "quality_report.csv")) for s in summary.checks
     }

@@ -3,6 +3,7 @@ packages, a real `mkdocs build --strict`, served on 127.0.0.1 (one build for the
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import urllib.request
@@ -81,6 +82,9 @@ def test_every_page_loads_renders_charts_and_stays_local(served, chromium_path, 
         for url in pages:
             response = page.goto(url)
             assert response is not None and response.status == 200, url
+            # Let the search worker finish loading before the next page: leaving while it loads aborts it
+            # (net::ERR_ABORTED), which says nothing about the site (more pages since the body pages).
+            page.wait_for_load_state("networkidle")
             n = wait_for_charts(page)
             for i in range(n):
                 chart = page.locator("div.chart[data-spec]").nth(i)
@@ -216,3 +220,100 @@ def test_home_and_compare_tables_sort(served, chromium_path, chromium_args) -> N
             assert second == list(reversed(first)) and first != second
         assert session.console_errors == []
     assert session.external_requests == []
+
+
+# --- a body across the years ----------------------------------------------------------------------
+
+
+def test_three_year_body_switcher_history_charts_and_year_switch(
+    served, chromium_path, chromium_args
+) -> None:
+    _, base = served
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        assert page.goto(base + "bodies/320000-npc-office/").status == 200
+        switcher = page.locator("nav.year-switcher a[href*='centres/']")
+        assert switcher.all_inner_texts() == ["2017年", "2018年", "2019年"]
+        assert page.locator("nav.year-switcher a[aria-current=page]").inner_text() == "2019年"
+        # the four history charts draw as SVG
+        assert wait_for_charts(page) == 4
+        for name in ("history-total", "history-split", "history-fiscal", "history-classes"):
+            chart = page.locator(f"#chart-{name} div.chart[data-spec]")
+            assert chart.get_attribute("data-chart-state") == "ready", name
+            assert chart.locator(".chart-view svg").count() == 1, name
+        assert "18,330.37 万元" in page.locator("article").inner_text()
+        assert "+2,248.37" in page.locator("article").inner_text()  # year-over-year: 2018 支出合计
+        # switching year changes the figures
+        page.locator("nav.year-switcher a", has_text="2018年").click()
+        page.wait_for_url("**/centres/320000-npc-office-2018/")
+        page.locator("article h1", has_text="2018年").wait_for()  # instant navigation swaps the content
+        text = page.locator("article").inner_text()
+        assert "15,897.44 万元" in text and "18,330.37" not in text.split("主要表格")[0]
+        assert page.locator("nav.year-switcher a[aria-current=page]").inner_text() == "2018年"
+        page.locator("nav.year-switcher a", has_text="2017年").click()
+        page.wait_for_url("**/centres/320000-npc-office-2017/")
+        page.locator("article h1", has_text="2017年").wait_for()
+        assert "13,649.07 万元" in page.locator("article").inner_text()
+        # the per-year body URL sends the reader to the year page; the old URLs still answer
+        page.goto(base + "bodies/320000-npc-office/2018/")
+        page.wait_for_url("**/centres/320000-npc-office-2018/")
+        assert page.locator("link[rel=canonical]").count() >= 1
+        for slug in ("320000-npc-office-2017", "320000-cppcc-office-2019", "110101-dongcheng-2026"):
+            assert page.goto(f"{base}centres/{slug}/").status == 200
+        assert session.console_errors == []
+    assert session.external_requests == []
+
+
+def test_one_year_body_shows_no_empty_history(served, chromium_path, chromium_args) -> None:
+    site_dir, base = served
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        assert page.goto(base + "bodies/110101-dongcheng/").status == 200
+        assert page.locator("nav.year-switcher").count() == 0
+        assert page.locator("#history").count() == 0
+        assert page.locator("div.chart[data-spec]").count() == 0
+        assert "历年变化" not in page.locator("article").inner_text()
+        page.goto(base + "centres/110101-dongcheng-2026/")
+        assert page.locator("nav.year-switcher").count() == 0
+    assert (site_dir / "bodies" / "110101-dongcheng" / "110101-dongcheng-all-years.zip").is_file()
+
+
+def test_compare_page_lets_the_reader_pick_the_year(served, chromium_path, chromium_args) -> None:
+    _, base = served
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        page.goto(base + "compare/")
+        page.locator("article a", has_text="2018年").first.click()
+        page.wait_for_url("**/compare/2018/")
+        page.locator("article h1", has_text="2018年").wait_for()  # instant navigation swaps the content
+        wait_for_charts(page)
+        text = page.locator("article").inner_text()
+        assert "省人大常委会办公厅" in text and "东城区" not in text
+        assert session.console_errors == []
+
+
+def test_long_dataset_and_body_zip_validate_with_frictionless(served, tmp_path: Path) -> None:
+    from frictionless import Package
+
+    site_dir, _ = served
+    report = Package(str(site_dir / "generated" / "long" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    with (site_dir / "generated" / "long" / "budget-long.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["body"] for r in rows} >= {"320000-npc-office", "320000-cppcc-office", "110101-dongcheng"}
+    assert {r["fiscal_year"] for r in rows if r["body"] == "320000-npc-office"} == {"2017", "2018", "2019"}
+    total = next(
+        r
+        for r in rows
+        if r["slug"] == "320000-npc-office-2018"
+        and r["table"] == "budget_summary"
+        and r["code"] == "current_total"
+    )
+    assert total["amount"] == "15897.44" and total["source_page"] and total["source_file"].endswith(".pdf")
+    with zipfile.ZipFile(site_dir / "bodies" / "320000-npc-office" / "320000-npc-office-all-years.zip") as zf:
+        zf.extractall(tmp_path)
+        names = zf.namelist()
+    for year in (2017, 2018, 2019):
+        assert f"320000-npc-office-{year}/datapackage.json" in names
+    assert Package(str(tmp_path / "datapackage.json")).validate().valid
+    assert Package(str(tmp_path / "320000-npc-office-2019" / "datapackage.json")).validate().valid

@@ -6,6 +6,13 @@ It is the one place that runs the other stages in order: `scripts/extract` (byte
 
 from __future__ import annotations
 
-from scripts.build.commands import DATAPACKAGES, PARALLEL_MIN, add_parsers, disclosure, package_files
+from scripts.build.commands import (
+    DATAPACKAGES,
+    PARALLEL_MIN,
+    add_parsers,
+    disclosure,
+    package_files,
+    previous_figures,
+)
 
-__all__ = ["DATAPACKAGES", "PARALLEL_MIN", "add_parsers", "disclosure", "package_files"]
+__all__ = ["DATAPACKAGES", "PARALLEL_MIN", "add_parsers", "disclosure", "package_files", "previous_figures"]

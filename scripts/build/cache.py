@@ -45,14 +45,17 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
-def key(data: bytes, entry: dict) -> str:
-    """What a package depends on: the input bytes, its registry entry and the pipeline code."""
+def key(data: bytes, entry: dict, previous: dict | None = None) -> str:
+    """What a package depends on: the input bytes, its registry entry, the pipeline code and, for a body's
+    later year, the figures of its previous year's package that the cross-year checks compare with."""
     meta = {k: v for k, v in entry.items() if k != "path"}
     digest = hashlib.sha256()
     digest.update(hashlib.sha256(data).digest())
     digest.update(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str).encode())
     digest.update(code_hash().encode())
     digest.update(str(FORMAT).encode())
+    if previous is not None:
+        digest.update(json.dumps(previous, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
 

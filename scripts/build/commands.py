@@ -7,14 +7,18 @@ on with the others; `--strict` turns any such report into a failing exit code.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts import checks, package
 from scripts.build import cache, registry
+from scripts.checks import cross_year
 from scripts.errors import DisclosureError, InternalError, StaleError
 from scripts.extract import pipeline
 from scripts.owned import OutputError, check_folder, check_name, refuse_stranger, write_file
@@ -78,9 +82,12 @@ def package_files(
     *,
     timings: dict | None = None,
     max_mb: float | None = None,
+    previous: dict | None = None,
 ) -> tuple[dict[str, bytes], dict, pipeline.Extraction]:
     """Every file of one disclosure's package (nothing written). `timings` gets seconds per stage.
-    Several paths are the files of one disclosure (a prose PDF and a tables PDF)."""
+    Several paths are the files of one disclosure (a prose PDF and a tables PDF). `previous`: the figures
+    of the same body's package of the year before (`cross_year.year_figures`), for the cross-year checks
+    appended to the quality report."""
     paths = path if isinstance(path, list) else [path]
     path = paths[0]
     try:
@@ -88,6 +95,12 @@ def package_files(
         meta = dict(meta or pipeline.guess_meta(ex, path))
         meta.update({k: v for k, v in (overrides or {}).items() if v is not None})
         check_name(meta["slug"], what="package name (slug)", file=path)
+        if previous is not None:
+            ex.add(
+                "quality_report",
+                "quality_report",
+                cross_year.check(ex.rows("explanation"), meta["name"], previous),
+            )
         clock = time.perf_counter()
         contents = package.files(ex, meta, path.name)
         if timings is not None:
@@ -163,10 +176,12 @@ def _job(
     target: Path,
     check: bool,
     validate: bool,
+    previous: dict | None = None,
     max_mb: float | None = None,
     written_before: set[str] | None = None,
 ) -> dict:
-    """Build one disclosure (in a worker process when there are many); never raises."""
+    """Build one disclosure (in a worker process when there are many); never raises. The result carries
+    the package's `figures` for the cross-year checks of the body's next year."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     record = {
@@ -176,15 +191,25 @@ def _job(
         "status": "ok",
         "messages": [],
     }
-    out = {"record": record, "files": None, "stale": [], "validated": False, "timings": timings}
+    out = {
+        "record": record,
+        "files": None,
+        "stale": [],
+        "validated": False,
+        "timings": timings,
+        "figures": None,
+    }
     try:
-        contents, _, ex = package_files(entry["paths"], entry, timings=timings, max_mb=max_mb)
+        contents, _, ex = package_files(
+            entry["paths"], entry, timings=timings, max_mb=max_mb, previous=previous
+        )
     except DisclosureError as exc:
         record.update(status="failed", messages=[str(exc.at(entry["file"]))])
         timings["total"] = time.perf_counter() - started
         return out
     record["messages"] = [str(w) for w in ex.warnings]
     record["tables"] = len(ex.tables)
+    out["figures"] = _figures(lambda rel: contents.get(rel), entry)
     out["files"] = cache.file_hashes(contents)
     try:
         clock = time.perf_counter()
@@ -244,6 +269,49 @@ def _peak_rss_mb() -> float | None:
     return round(max(own, children) / 1024, 1)  # ru_maxrss is in KiB on Linux
 
 
+def _waves(entries: list[dict], previous: dict[str, dict | None]) -> list[list[dict]]:
+    """Entries grouped so that each comes after the same body's year before (registry order kept)."""
+    depth: dict[str, int] = {}
+
+    def level(entry: dict) -> int:
+        if entry["slug"] not in depth:
+            prev = previous.get(entry["slug"])
+            depth[entry["slug"]] = 0 if prev is None or prev["slug"] not in previous else level(prev) + 1
+        return depth[entry["slug"]]
+
+    waves: dict[int, list[dict]] = {}
+    for entry in entries:
+        waves.setdefault(level(entry), []).append(entry)
+    return [waves[k] for k in sorted(waves)]
+
+
+def _figures(read: Callable[[str], bytes | None], entry: dict) -> dict:
+    """`cross_year.year_figures` of a package's files (`read(rel)` gives a file's bytes or None): the
+    package as written, so a rebuilt and a cached previous year give the same figures."""
+
+    def rows(name: str) -> list[dict]:
+        data = read(f"data/{name}.csv")
+        return [] if data is None else list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+    return cross_year.year_figures(rows, entry["fiscal_year"], entry["name"])
+
+
+def _disk_figures(pkg_dir: Path, entry: dict) -> dict | None:
+    """`_figures` of a package already on disk (None when it is not there)."""
+    if not (pkg_dir / "datapackage.json").is_file():
+        return None
+    return _figures(lambda rel: (pkg_dir / rel).read_bytes() if (pkg_dir / rel).is_file() else None, entry)
+
+
+def previous_figures(
+    entry: dict, entries: list[dict] | None = None, out_dir: Path = DATAPACKAGES
+) -> dict | None:
+    """The figures the cross-year checks of `entry` compare with: its body's previous-year package in
+    `out_dir` (None for a first or only year, or when that package is not built)."""
+    prev = registry.previous_of(entry, entries if entries is not None else registry.entries())
+    return None if prev is None else _disk_figures(out_dir / prev["slug"], prev)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     wall = time.perf_counter()
     out_dir = Path(args.out) if args.out else DATAPACKAGES
@@ -259,34 +327,56 @@ def cmd_build(args: argparse.Namespace) -> int:
     except DisclosureError as exc:
         say(f"FAILED {exc}")
         return 2
+    every = entries
     entries = [e for e in entries if not args.only or e["slug"] in args.only]
     store = cache.BuildCache(state / "cache.json")
     validate = not (args.no_validate or args.check)
     results: dict[str, dict] = {}
-    jobs, keys = [], {}
-    for entry in entries:
-        target = out_dir / entry["slug"]
-        keys[entry["slug"]] = cache.key(entry["path"].read_bytes(), entry)
-        hit = (
-            None
-            if args.no_cache
-            else store.hit(entry["slug"], keys[entry["slug"]], target, need_validated=validate)
-        )
-        if hit is not None:
-            results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
-        else:
-            before = set(store.entries.get(entry["slug"], {}).get("files", {}))
-            jobs.append((entry, target, args.check, validate, args.max_input_mb, before))
-    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
-    for result in _run_jobs(jobs, workers):
-        record = result["record"]
-        results[record["slug"]] = result
-        if result["files"] is None or result["stale"] or (args.check and record["status"] == "failed"):
-            store.forget(record["slug"])
-        elif not args.check or not result["stale"]:
-            store.store(
-                record["slug"], keys[record["slug"]], result["files"], record, validated=result["validated"]
+    keys: dict[str, str] = {}
+    figures: dict[str, dict | None] = {}  # slug -> its package's figures, for the body's next year
+    previous = {e["slug"]: registry.previous_of(e, every) for e in entries}
+    needed = {p["slug"] for p in previous.values() if p is not None}
+    rebuilt = 0
+    workers = 1
+    # A body's later year is checked against the package of the year before: build in waves, first
+    # years first (each wave in parallel), so that package's figures exist when the next year is built.
+    for wave in _waves(entries, previous):
+        jobs = []
+        for entry in wave:
+            prev = previous[entry["slug"]]
+            prev_figures = None
+            if prev is not None:
+                prev_figures = figures.get(prev["slug"]) or _disk_figures(out_dir / prev["slug"], prev)
+            keys[entry["slug"]] = cache.key(entry["path"].read_bytes(), entry, prev_figures)
+            target = out_dir / entry["slug"]
+            hit = (
+                None
+                if args.no_cache
+                else store.hit(entry["slug"], keys[entry["slug"]], target, need_validated=validate)
             )
+            if hit is not None:
+                results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
+                if entry["slug"] in needed:
+                    figures[entry["slug"]] = _disk_figures(target, entry)
+            else:
+                before = set(store.entries.get(entry["slug"], {}).get("files", {}))
+                jobs.append((entry, target, args.check, validate, prev_figures, args.max_input_mb, before))
+        workers = max(workers, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+        rebuilt += len(jobs)
+        for result in _run_jobs(jobs, max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))):
+            record = result["record"]
+            results[record["slug"]] = result
+            figures[record["slug"]] = result.get("figures")
+            if result["files"] is None or result["stale"] or (args.check and record["status"] == "failed"):
+                store.forget(record["slug"])
+            elif not args.check or not result["stale"]:
+                store.store(
+                    record["slug"],
+                    keys[record["slug"]],
+                    result["files"],
+                    record,
+                    validated=result["validated"],
+                )
     stale, summary, stage_totals = [], [], {}
     for entry in entries:
         result = results[entry["slug"]]
@@ -328,9 +418,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     counts = {s: sum(r["status"] == s for r in summary) for s in ("ok", "warnings", "invalid", "failed")}
     timings = {
         "disclosures": len(entries),
-        "rebuilt": len(jobs),
-        "cached": len(entries) - len(jobs),
-        "workers": workers if len(jobs) >= PARALLEL_MIN else 1,
+        "rebuilt": rebuilt,
+        "cached": len(entries) - rebuilt,
+        "workers": workers if rebuilt >= PARALLEL_MIN else 1,
         "wall_seconds": round(time.perf_counter() - wall, 3),
         "stage_seconds": {k: round(v, 4) for k, v in sorted(stage_totals.items())},
         "peak_rss_mb": _peak_rss_mb(),
@@ -338,7 +428,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     }
     write_file(state, "timings.json", (json.dumps(timings, indent=2) + "\n").encode())
     say(
-        f"built {len(entries)} disclosures ({len(jobs)} rebuilt, {timings['cached']} unchanged) in "
+        f"built {len(entries)} disclosures ({rebuilt} rebuilt, {timings['cached']} unchanged) in "
         f"{timings['wall_seconds']:.1f}s: "
         + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
         + (f"; {len(stale)} stale" if stale else "")

@@ -1,6 +1,11 @@
-"""The disclosure registry: which input files exist, who published them, and their sha256.
+"""The disclosure registry: which input files exist, who published them, and their sha256; and the
+bodies that publish them, each named once across the years.
 
 Provenance sits next to the raw files (disclosures/registry.json); this module only reads and checks it.
+Each entry names its body in one field, `body` (a stable id); `bodies.json` next to the registry
+describes each body once: id, current name, official names by year, place and division code. A
+registry without `bodies.json` (a scratch registry in a test) still works: its bodies are then known
+only by their entries. An entry without `body` is a body of its own (id = its slug), one year long.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from scripts.errors import DisclosureError, RegistryError
+from scripts.owned import NAME as SLUG
 from scripts.owned import check_name
 
 ROOT = Path(__file__).resolve().parents[2]
 DISCLOSURES = ROOT / "disclosures"
 REGISTRY = DISCLOSURES / "registry.json"
+BODIES = "bodies.json"  # next to the registry file
 
 REQUIRED = {
     "file": str,
@@ -91,7 +98,15 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
         _checked_file(where, f, sha, registry, base, verify)
         for f, sha in [(entry["file"], entry["sha256"])] + [(p["file"], p["sha256"]) for p in parts]
     ]
-    return dict(entry, path=paths[0], paths=paths)
+    body = entry.get("body", entry["slug"])
+    if not isinstance(body, str) or not SLUG.match(body):
+        raise RegistryError(
+            f"{where}: body {body!r} is not a valid body id",
+            file=registry,
+            expected="the id of the publishing body in bodies.json: lower-case ASCII letters, digits, '-'",
+            hint="one id for every year of the same body, e.g. 320000-npc-office",
+        )
+    return dict(entry, body=body, path=paths[0], paths=paths)
 
 
 def _checked_file(where: str, name: str, sha: str, registry: Path, base: Path, verify: bool) -> Path:
@@ -160,7 +175,169 @@ def load(registry: Path = REGISTRY, *, verify: bool = True) -> list[dict]:
             if e[key] in seen:
                 raise RegistryError(f"duplicate {key} {e[key]!r}", file=registry, expected=f"unique {key}")
             seen.add(e[key])
+    check_bodies(entries, load_bodies(registry.parent / BODIES), registry)
     return entries
+
+
+BODY_FIELDS = {
+    "id": str,
+    "name": str,
+    "short_name": str,
+    "names": list,
+    "province": str,
+    "city": (str, type(None)),
+    "district": (str, type(None)),
+    "division_code": str,
+}
+
+
+def load_bodies(path: Path) -> list[dict] | None:
+    """bodies.json: one record per body (None when the file does not exist)."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RegistryError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+    if not isinstance(data, list):
+        raise RegistryError("bodies.json is not a list", file=path, expected="a JSON list of bodies")
+    seen: set[str] = set()
+    for i, body in enumerate(data):
+        where = f"{path.name} entry {i}"
+        if not isinstance(body, dict):
+            raise RegistryError(f"{where} is not an object", file=path, expected="a JSON object per body")
+        for key, types in BODY_FIELDS.items():
+            if key not in body or not isinstance(body[key], types):
+                raise RegistryError(
+                    f"{where} lacks '{key}' or it has the wrong type",
+                    file=path,
+                    expected=f"keys {sorted(BODY_FIELDS)}; {key} of type {types}",
+                    hint="codes are strings; unknown values are null",
+                )
+        if not SLUG.match(body["id"]):
+            raise RegistryError(
+                f"{where}: id {body['id']!r} is not a valid body id",
+                file=path,
+                expected="lower-case ASCII letters, digits, '-' (e.g. 320000-npc-office)",
+            )
+        if body["id"] in seen:
+            raise RegistryError(f"duplicate body id {body['id']!r}", file=path, expected="unique ids")
+        seen.add(body["id"])
+        names = body["names"]
+        if not names or not all(
+            isinstance(n, dict)
+            and isinstance(n.get("name"), str)
+            and isinstance(n.get("years"), list)
+            and n["years"]
+            and all(isinstance(y, int) and not isinstance(y, bool) for y in n["years"])
+            for n in names
+        ):
+            raise RegistryError(
+                f"{where}: 'names' is malformed",
+                file=path,
+                expected='a list of {"name": official name, "years": [fiscal years published under it]}',
+            )
+        years = [y for n in names for y in n["years"]]
+        if len(years) != len(set(years)):
+            raise RegistryError(
+                f"{where}: body {body['id']!r} has two names for one year",
+                file=path,
+                expected="each fiscal year under exactly one official name",
+            )
+    return data
+
+
+def check_bodies(entries: list[dict], bodies: list[dict] | None, registry: Path) -> None:
+    """Each body publishes at most one disclosure a year under one place; with bodies.json, every body
+    named by an entry is described there, under the name it used that year, and every body described
+    has a disclosure."""
+    by_year: dict[tuple[str, int], str] = {}
+    place: dict[str, tuple] = {}
+    for e in entries:
+        key = (e["body"], e["fiscal_year"])
+        if key in by_year:
+            raise RegistryError(
+                f"body {e['body']!r} has two disclosures for {e['fiscal_year']}: "
+                f"{by_year[key]!r} and {e['slug']!r}",
+                file=registry,
+                expected="one disclosure per body and fiscal year",
+                hint="a corrected re-publication replaces the old entry's body year: give the old one "
+                "another body id only if it really is another body",
+            )
+        by_year[key] = e["slug"]
+        here = (e["division_code"], e["province"], e["city"], e["district"])
+        if place.setdefault(e["body"], here) != here:
+            raise RegistryError(
+                f"entry {e['slug']!r}: body {e['body']!r} is placed differently in another year",
+                file=registry,
+                expected="the same division_code, province, city and district in every year of a body",
+            )
+    if bodies is None:
+        return
+    path = registry.parent / BODIES
+    known = {b["id"]: b for b in bodies}
+    for e in entries:
+        body = known.get(e["body"])
+        if body is None:
+            raise RegistryError(
+                f"entry {e['slug']!r}: body {e['body']!r} is not in {BODIES}",
+                file=registry,
+                expected=f"a body id listed in {path.name}",
+                hint=f"add the body to {path.name} (id, name, short_name, names by year, place) "
+                "or correct the entry's `body`",
+            )
+        named = {y: n["name"] for n in body["names"] for y in n["years"]}
+        if named.get(e["fiscal_year"]) != e["name"]:
+            raise RegistryError(
+                f"entry {e['slug']!r}: {BODIES} names body {e['body']!r} "
+                f"{named.get(e['fiscal_year'])!r} in {e['fiscal_year']}, the entry {e['name']!r}",
+                file=path,
+                expected="the entry's name listed under its fiscal year in the body's `names`",
+                hint="a renamed body gets a new {name, years} item in `names`",
+            )
+        if body["division_code"] != e["division_code"]:
+            raise RegistryError(
+                f"entry {e['slug']!r}: division_code {e['division_code']!r}, "
+                f"body {body['id']!r} has {body['division_code']!r}",
+                file=path,
+                expected="the body's division_code on each of its entries",
+            )
+    used = {e["body"] for e in entries}
+    for body in bodies:
+        if body["id"] not in used:
+            raise RegistryError(
+                f"body {body['id']!r} has no disclosure in {registry.name}",
+                file=path,
+                expected="every body listed with at least one entry",
+                hint="remove it, or add its disclosure to the registry",
+            )
+        for year in (y for n in body["names"] for y in n["years"]):
+            if (body["id"], year) not in by_year:
+                raise RegistryError(
+                    f"body {body['id']!r}: {year} is named in {BODIES} but has no entry",
+                    file=path,
+                    expected="years in `names` that the registry lists",
+                )
+
+
+def bodies(all_entries: list[dict] | None = None) -> dict[str, list[dict]]:
+    """Entries by body id, each list in fiscal-year order."""
+    out: dict[str, list[dict]] = {}
+    for e in all_entries if all_entries is not None else entries():
+        out.setdefault(e["body"], []).append(e)
+    return {k: sorted(v, key=lambda e: e["fiscal_year"]) for k, v in out.items()}
+
+
+def previous_of(entry: dict, all_entries: list[dict]) -> dict | None:
+    """The same body's disclosure of the year before, if registered."""
+    return next(
+        (
+            e
+            for e in all_entries
+            if e["body"] == entry["body"] and e["fiscal_year"] == entry["fiscal_year"] - 1
+        ),
+        None,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -99,6 +99,9 @@ def descriptor(ex: Extraction, meta: dict, source_name: str) -> dict:
         "currency": "CNY",
         "x_amount_unit": "万元",
         "x_organisation": meta["name"],
+        # The publishing body across the years (disclosures/bodies.json); its other years' packages
+        # carry the same id.
+        "x_body": meta.get("body") or meta["slug"],
         "x_short_name": meta.get("short_name"),
         "x_place": place or None,
         "province": meta.get("province"),

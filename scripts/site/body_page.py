@@ -20,11 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from scripts.celltext import visible
-from scripts.numfmt import chart_amount, number, percent_of, published, wan_published
+from scripts.numfmt import chart_amount, number, percent_of, published, reading, rounded
 from scripts.owned import check_name
 from scripts.package.layout import MAIN_TABLES
 from scripts.site import assets as site_assets
 from scripts.site import charts, downloads
+from scripts.site.bodies import switcher
 from scripts.site.summary import BodySummary, Package, function_classes, headline, summarise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +141,9 @@ def changes(pkg: Package) -> list[dict]:
 def _change_phrase(row: dict) -> str:
     parts = []
     if row.get("previous_amount"):
-        parts.append(f"上年为 {published(row['previous_amount'])} 万元")
+        parts.append(f"上年为 {rounded(number(row['previous_amount']))} 万元")
     if row.get("change"):
-        parts.append(f"{esc(row.get('direction')) or '变化'} {published(row['change'])} 万元")
+        parts.append(f"{esc(row.get('direction')) or '变化'} {rounded(number(row['change']))} 万元")
     if row.get("change_pct"):
         verb = "下降" if (row.get("direction") or "").startswith("减") else "增长"
         parts.append(f"{verb} {published(row['change_pct'])}%")
@@ -153,31 +154,31 @@ def headline_md(pkg: Package, h: dict) -> str:
     name = esc(pkg.desc.get("x_organisation") or pkg.desc["title"])
     year = esc(str(pkg.desc.get("fiscal_year") or ""))
     total = number(h["total"])
-    sentence = [f"{name} {year} 年部门预算本年支出合计 **{wan_published(h['total'])}**"]
+    sentence = [f"{name} {year} 年部门预算本年支出合计 **{reading(h['total'])}**"]
     match = next((r for r in changes(pkg) if total is not None and number(r.get("amount")) == total), None)
     if match:
         sentence.append(f"（{_change_phrase(match)}）")
     sentence.append("。")
     if h["income_sources"]:
         parts = [
-            f"{esc(h['income_source_names'][k])} {wan_published(v)}（{percent_of(number(v), total)}）"
+            f"{esc(h['income_source_names'][k])} {reading(v)}（{percent_of(number(v), total)}）"
             for k, v in h["income_sources"].items()
         ]
         sentence.append("本年收入来自" + "、".join(parts))
         if number(h["carryover"]):
-            sentence.append(f"，另有上年结转结余 {wan_published(h['carryover'])}")
+            sentence.append(f"，另有上年结转结余 {reading(h['carryover'])}")
         sentence.append("。")
     if h["basic"] or h["project"]:
         sentence.append(
-            f"其中基本支出 {wan_published(h['basic'])}（{percent_of(number(h['basic']), total)}），"
-            f"项目支出 {wan_published(h['project'])}（{percent_of(number(h['project']), total)}）。"
+            f"其中基本支出 {reading(h['basic'])}（{percent_of(number(h['basic']), total)}），"
+            f"项目支出 {reading(h['project'])}（{percent_of(number(h['project']), total)}）。"
         )
     if h["personnel"] or h["public_admin"]:
         sentence.append(
-            f"一般公共预算基本支出中人员经费 {wan_published(h['personnel'])}，公用经费 {wan_published(h['public_admin'])}。"
+            f"一般公共预算基本支出中人员经费 {reading(h['personnel'])}，公用经费 {reading(h['public_admin'])}。"
         )
     if h["three_public_total"]:
-        sentence.append(f"“三公”经费 {wan_published(h['three_public_total'])}。")
+        sentence.append(f"“三公”经费 {reading(h['three_public_total'])}。")
     rows = [
         ("本年支出合计", h["total"]),
         *[(esc(h["income_source_names"][k]), v) for k, v in h["income_sources"].items()],
@@ -191,12 +192,22 @@ def headline_md(pkg: Package, h: dict) -> str:
     table = md_table(
         ["项目", "金额（万元）", "占本年支出合计"],
         [
-            [label, published(v), percent_of(number(v), total) if label != "本年支出合计" else "100%"]
+            [label, rounded(number(v)), percent_of(number(v), total) if label != "本年支出合计" else "100%"]
             for label, v in rows
             if v != ""
         ],
     )
-    out = ["".join(sentence), "", '<div class="headline-figures" markdown="block">', "", table, "", "</div>"]
+    out = [
+        "".join(sentence),
+        "",
+        '<div class="headline-figures" markdown="block">',
+        "",
+        table,
+        "",
+        "</div>",
+        "",
+        '<p class="headline-note">以上金额四舍五入到两位小数，便于阅读；下方表格和下载文件保留公开文本的原始位数。</p>',
+    ]
     change_rows = changes(pkg)
     if change_rows:
         out += [
@@ -702,8 +713,16 @@ def json_ld(pkg: Package, page_url: str, zip_name: str, xlsx_name: str) -> dict:
 # --- the page ---------------------------------------------------------------------------------------
 
 
-def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | None = None) -> BodySummary:
-    """Write the centre page and its files into `out_dir`; returns the body's summary for other pages."""
+def write(
+    pkg_dir: Path,
+    out_dir: Path,
+    *,
+    site_root_rel: str,
+    site_url: str | None = None,
+    years: list[tuple[int, str]] | None = None,
+) -> BodySummary:
+    """Write the centre page and its files into `out_dir`; returns the body's summary for other pages.
+    `years`: the body's (fiscal year, slug) of every year, when it has more than one (the year switcher)."""
     pkg_dir, out_dir = Path(pkg_dir), Path(out_dir)
     pkg = Package(pkg_dir)
     desc = pkg.desc
@@ -713,6 +732,7 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
     page_url = (site_url or _site_url()).rstrip("/") + "/" + page
     org = desc.get("x_organisation") or desc["title"]
     short = desc.get("x_short_name") or org
+    body = desc.get("x_body") or slug
     out_dir.mkdir(parents=True, exist_ok=True)
     zip_path, xlsx_path = copy_package(pkg, out_dir)
     h = headline(pkg)
@@ -734,8 +754,19 @@ def write(pkg_dir: Path, out_dir: Path, *, site_root_rel: str, site_url: str | N
         f"# {esc(short)} {esc(str(desc.get('fiscal_year', '')))}年部门预算",
         "",
         f'<p class="centre-meta">{esc(org)} · {place} · 行政区划代码 {esc(desc.get("division_code"))} · '
+        f'<a href="{html.escape(site_root_rel)}bodies/{html.escape(body, quote=True)}/">本单位历年</a> · '
         f'<a href="{html.escape(site_root_rel)}">返回首页</a></p>',
         "",
+        *(
+            [
+                switcher(
+                    years, desc.get("fiscal_year"), site_root_rel, f"{site_root_rel}bodies/{body}/#history"
+                ),
+                "",
+            ]
+            if years and len(years) > 1
+            else []
+        ),
         # Only the name, place and project names go into the search index: every page loads that index,
         # so figures and tables (found on the page itself) would grow it by the size of the whole site.
         "## 主要数字 { data-search-exclude }",

@@ -32,9 +32,10 @@ from scripts.owned import (
 )
 from scripts.site import assets as site_assets
 from scripts.site.assets import MANIFEST
+from scripts.site.bodies import body_keys, write_bodies
 from scripts.site.catalog import catalog_pages
 from scripts.site.common import Centre, Writer
-from scripts.site.compare import compare_page
+from scripts.site.compare import compare_pages
 from scripts.site.data import write_data
 from scripts.site.glossary import glossary_page
 from scripts.site.home import home_part
@@ -47,7 +48,7 @@ SITE_SRC = ROOT / "site_src"
 BUILD_REPORT = ROOT / ".build" / "report.json"
 
 # Folders and pages under site_src/ written here (git-ignored); anything else there is hand-written.
-GENERATED_DIRS = ("centres", "regions", "generated")
+GENERATED_DIRS = ("centres", "regions", "generated", "bodies", "compare")
 GENERATED_PAGES = ("catalog.md", "compare.md", "glossary.md", "report.md")
 
 
@@ -59,7 +60,11 @@ PARALLEL_MIN = 16  # below this, starting worker processes costs more than it sa
 
 
 def _write_one(
-    write_centre: Callable[..., BodySummary], pkg: Path, out: Path, owned: set[str]
+    write_centre: Callable[..., BodySummary],
+    pkg: Path,
+    out: Path,
+    owned: set[str],
+    years: list | None = None,
 ) -> tuple[BodySummary | None, str | None, set[str]]:
     """One centre page (in a worker process when there are many): its summary or the error, and the
     files written for it (relative to `out`)."""
@@ -67,11 +72,31 @@ def _write_one(
     with site_assets.guard(out, owned, record):
         try:
             check_name(pkg.name, what="package folder name", file=pkg)
-            return write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../"), None, record
+            # Only a body with several years gets the year switcher (and the keyword).
+            more = {"years": years} if years and len(years) > 1 else {}
+            summary = write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../", **more)
+            return summary, None, record
         except DisclosureError as exc:
             return None, str(exc), record
         except Exception as exc:
             return None, f"{type(exc).__name__}: {exc}", record
+
+
+def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
+    """Slug → its body's (fiscal year, slug) of every year, from the descriptors (`x_body`)."""
+    items = []
+    for pkg in dirs:
+        try:
+            desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        items.append((pkg.name, desc.get("x_body") or pkg.name, desc.get("fiscal_year")))
+    body_of = body_keys(items)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for slug, _, year in items:
+        if isinstance(year, int):
+            found.setdefault(body_of[slug], []).append((year, slug))
+    return {slug: sorted(found.get(body, [])) for slug, body in body_of.items()}
 
 
 def _write_centres(
@@ -79,8 +104,9 @@ def _write_centres(
 ) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
+    years = body_years(dirs)
     if workers == 1 or len(dirs) < PARALLEL_MIN:
-        return [_write_one(write_centre, pkg, out, owned) for pkg in dirs]
+        return [_write_one(write_centre, pkg, out, owned, years.get(pkg.name)) for pkg in dirs]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -91,6 +117,7 @@ def _write_centres(
                 dirs,
                 [out] * len(dirs),
                 [owned] * len(dirs),
+                [years.get(pkg.name) for pkg in dirs],
                 chunksize=max(1, len(dirs) // (workers * 8)),
             )
         )
@@ -155,9 +182,10 @@ def generate(
                 pkg_dirs.append(pkg)
                 centres.append(Centre(summary))
             write_data(w, centres, pkg_dirs)
+            write_bodies(w, centres, pkg_dirs)
             w.text("generated/home.md", home_part(w, centres, len(failures)))
             catalog_pages(w, centres)
-            compare_page(w, centres)
+            compare_pages(w, centres)
             glossary_page(w, centres)
             report_page(w, load_report(build_report), failures, build_report)
         for rel in sorted(owned - written):  # from earlier runs: a removed centre must not linger

@@ -225,11 +225,13 @@ def centres_chart(
     table_md: str,
     alt_text: str,
     figures: dict,
+    data: str = "centres.csv",
+    page_dir: str = "",
 ) -> str:
-    """A `chart_split` chart of the `n` centres (data: generated/centres.csv) as a block of a top-level page."""
-    spec = chart_split("../centres.csv", parts, normalize=normalize, title=title)
+    """A `chart_split` chart of the `n` centres (data: generated/`data`) as a block of a page in `page_dir`."""
+    spec = chart_split(f"../{data}", parts, normalize=normalize, title=title)
     return chart_block(
-        w, spec, name, "", ["generated/centres.csv"], table_md, title + top_note(n), alt_text, figures
+        w, spec, name, page_dir, [f"generated/{data}"], table_md, title + top_note(n), alt_text, figures
     )
 
 
@@ -275,5 +277,8 @@ def downloads_block(prefix: str) -> str:
             f"- {link('各中心主要数字（centres.csv）', prefix + 'generated/centres.csv')}{{ download }}："
             "首页和比较页图表所用的数据。",
             f"- {link('各中心支出功能分类（functions.csv）', prefix + 'generated/functions.csv')}{{ download }}",
+            f"- {link('历年长表（ZIP）', prefix + 'generated/budget-long.zip')}{{ download }}："
+            "全部单位、全部年度的每一个金额一行（单位、年度、表、编码、名称、指标、金额、单位、原文文件和页码），"
+            "附 datapackage.json。",
         ]
     )

@@ -73,12 +73,35 @@ def _share_table(centres: list[Centre], headers: list[str], parts: tuple[str, st
     return table(["中心", *headers], rows, ["---", "--:", "--:"])
 
 
-def compare_page(w: Writer, centres: list[Centre]) -> None:
+def year_picker(years: list[int], current: int | None, prefix: str) -> str:
+    """Links to the compare page of each year (and of all years), the current one marked."""
+    links = []
+    for year, label, href in [(None, "全部年度", f"{prefix}compare.md")] + [
+        (y, f"{y}年", f"{prefix}compare/{y}.md") for y in years
+    ]:
+        links.append(f"**{label}**" if year == current else link(label, href))
+    return "年度：" + " · ".join(links)
+
+
+def compare_pages(w: Writer, centres: list[Centre]) -> None:
+    """compare.md (every centre of every year) and compare/<year>.md (one year's centres)."""
+    years = sorted({c.get("fiscal_year") for c in centres if isinstance(c.get("fiscal_year"), int)})
+    compare_page(w, centres, years=years)
+    if len(years) > 1:
+        for year in years:
+            compare_page(w, [c for c in centres if c.get("fiscal_year") == year], year=year, years=years)
+
+
+def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, years: list[int] = ()) -> None:
+    # A year's page sits in compare/ and reads that year's data files (generated/centres-<year>.csv).
+    prefix = "../" if year else ""
+    page_dir = "compare/" if year else ""
+    suffix = f"-{year}" if year else ""
     ordered = by_total(centres)
     n = len(ordered)
     split_rows = [
         [
-            link(md_text(c.short), c.page_md),
+            link(md_text(c.short), prefix + c.page_md),
             rounded(c.num("total")),
             percent(ratio(c.num("basic"), c.num("total"))),
             percent(ratio(c.num("project"), c.num("total"))),
@@ -123,8 +146,9 @@ def compare_page(w: Writer, centres: list[Centre]) -> None:
         top, ["人员经费占基本支出（%）", "公用经费占基本支出（%）"], ("personnel", "public_admin"), "basic"
     )
     parts = [
-        "# 比较",
+        f"# 比较（{year}年）" if year else "# 比较",
         "",
+        *([year_picker(list(years), year, prefix), ""] if len(years) > 1 else []),
         "各中心支出预算并排比较：总额、基本支出与项目支出的占比、基本支出中人员经费与公用经费的占比，"
         "以及按支出功能分类（类）的结构。占比按公开的数字计算；数字为空的中心显示为“—”。",
         "",
@@ -132,7 +156,7 @@ def compare_page(w: Writer, centres: list[Centre]) -> None:
         "",
         centres_chart(
             w,
-            "compare-split",
+            f"compare-split{suffix}",
             {"basic": "基本支出", "project": "项目支出"},
             normalize=True,
             title="基本支出与项目支出占比（%）",
@@ -142,34 +166,42 @@ def compare_page(w: Writer, centres: list[Centre]) -> None:
             figures=bars_of(
                 ordered, "项目支出占支出合计", lambda c: pct(c.num("project"), c.num("total")), "%"
             ),
+            data=f"centres{suffix}.csv",
+            page_dir=page_dir,
         ),
         "## 人员经费与公用经费",
         "",
         "人员经费和公用经费取自一般公共预算财政拨款支出表，合起来是财政拨款的基本支出。",
         "",
-        centres_chart(
-            w,
-            "compare-people",
-            {"personnel": "人员经费", "public_admin": "公用经费"},
-            normalize=True,
-            title="人员经费与公用经费占比（%）",
-            n=n,
-            table_md=alt_people,
-            alt_text="各中心人员经费与公用经费占比的条形图",
-            figures=bars_of(
-                ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%"
-            ),
+        (
+            centres_chart(
+                w,
+                f"compare-people{suffix}",
+                {"personnel": "人员经费", "public_admin": "公用经费"},
+                normalize=True,
+                title="人员经费与公用经费占比（%）",
+                n=n,
+                table_md=alt_people,
+                alt_text="各中心人员经费与公用经费占比的条形图",
+                figures=bars_of(
+                    ordered, "人员经费占基本支出", lambda c: pct(c.num("personnel"), c.num("basic")), "%"
+                ),
+                data=f"centres{suffix}.csv",
+                page_dir=page_dir,
+            )
+            if any(c.num("personnel") or c.num("public_admin") for c in ordered)
+            else '<p class="chart-empty">这些中心的一般公共预算财政拨款支出表没有分列人员经费和公用经费。</p>\n'
         ),
         "## 按支出功能分类",
         "",
-        "取自各中心收支总表中按支出功能分类（“类”）列出的金额（见[方法说明](methodology.md)）。",
+        f"取自各中心收支总表中按支出功能分类（“类”）列出的金额（见[方法说明]({prefix}methodology.md)）。",
         "",
         chart_block(
             w,
-            chart_functions("../functions.csv", "按支出功能分类的支出结构（%）"),
-            "compare-functions",
-            "",
-            ["generated/functions.csv"],
+            chart_functions(f"../functions{suffix}.csv", "按支出功能分类的支出结构（%）"),
+            f"compare-functions{suffix}",
+            page_dir,
+            [f"generated/functions{suffix}.csv"],
             class_table,
             "按支出功能分类的支出结构（%）",
             "各中心按支出功能分类的支出结构条形图",
@@ -186,4 +218,4 @@ def compare_page(w: Writer, centres: list[Centre]) -> None:
         class_table,
         "",
     ]
-    w.text("compare.md", NO_SEARCH + "\n".join(parts))
+    w.text(f"compare/{year}.md" if year else "compare.md", NO_SEARCH + "\n".join(parts))

@@ -85,6 +85,19 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> None:
         ]
     w.text("generated/centres.csv", csv_text(CENTRES_FIELDS, rows))
     w.text("generated/functions.csv", csv_text(FUNCTIONS_FIELDS, frows))
+    # One year's centres, for the compare page of that year.
+    years = sorted({r["fiscal_year"] for r in rows if isinstance(r["fiscal_year"], int)})
+    if len(years) > 1:
+        year_of = {r["slug"]: r["fiscal_year"] for r in rows}
+        for year in years:
+            w.text(
+                f"generated/centres-{year}.csv",
+                csv_text(CENTRES_FIELDS, [r for r in rows if r["fiscal_year"] == year]),
+            )
+            w.text(
+                f"generated/functions-{year}.csv",
+                csv_text(FUNCTIONS_FIELDS, [r for r in frows if year_of[r["slug"]] == year]),
+            )
     files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres")
     for rel, content in sorted(files.items()):
         w.bytes(f"generated/all-centres/{rel}", content)

@@ -88,6 +88,9 @@ def headline(pkg: Package) -> dict:
             income[row.get("item_key") or row["item"]] = row["amount"]
             names[row.get("item_key") or row["item"]] = row["item"]
     carry = _first(summary, side="income", item_key="carryover")
+    fiscal = _first(summary, side="income", item_key="fiscal") or _first(
+        pkg.rows("fiscal_summary"), side="income", row_type="total"
+    )
     three = _first(pkg.rows("three_public"), row_type="total")
     return {
         "total": total,
@@ -98,6 +101,7 @@ def headline(pkg: Package) -> dict:
         "income_sources": income,
         "income_source_names": names,
         "carryover": (carry or {}).get("amount") or "",
+        "fiscal": (fiscal or {}).get("amount") or "",
         "three_public_total": (three or {}).get("amount") or "",
     }
 
@@ -161,6 +165,8 @@ class BodySummary:
     public_admin: str
     three_public_total: str
     checks: dict[str, int]
+    body: str = ""  # the publishing body's id across the years (x_body; the slug for an unknown body)
+    fiscal: str = ""  # 财政拨款 (收支总表 income), published digits
     classes: list[FunctionClass] = field(default_factory=list)
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (label, path under site_src)
     glossary: list[GlossaryEntry] = field(default_factory=list)
@@ -191,6 +197,8 @@ def summarise(pkg: Package) -> BodySummary:
         fiscal_year=desc.get("fiscal_year"),
         **{k: h[k] for k in ("total", "basic", "project", "personnel", "public_admin", "three_public_total")},
         checks={s: sum(1 for r in report if r.get("status") == s) for s in CHECK_STATUSES},
+        body=desc.get("x_body") or slug,
+        fiscal=h["fiscal"],
         classes=function_classes(pkg),
         downloads=[
             ("数据包（ZIP）", f"centres/{slug}/{slug}.zip"),
