@@ -47,15 +47,15 @@ def test_registry_names_each_body_once_and_lists_its_years() -> None:
 
 
 def _scratch(tmp_path: Path, entries: list[dict], bodies: list[dict] | None) -> Path:
-    """A registry in tmp_path pointing at the real files."""
+    """A registry in tmp_path with copies of the real files (inputs must stay inside disclosures/)."""
     work = tmp_path / "disclosures"
     work.mkdir()
     clean = []
     for e in entries:
         e = {k: v for k, v in e.items() if k not in ("path", "paths")}
-        e["file"] = str(registry.DISCLOSURES / e["file"])
-        for p in e.get("parts", []):
-            p["file"] = str(registry.DISCLOSURES / p["file"])
+        for rel in [e["file"], *(p["file"] for p in e.get("parts", []))]:
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(registry.DISCLOSURES / rel, work / rel)
         clean.append(e)
     (work / "registry.json").write_text(json.dumps(clean, ensure_ascii=False), encoding="utf-8")
     if bodies is not None:
