@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from scripts import checks, package
@@ -327,6 +328,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     except DisclosureError as exc:
         say(f"FAILED {exc}")
         return 2
+    with _build_lock(state):
+        return _build(args, wall, out_dir, state, entries)
+
+
+@contextmanager
+def _build_lock(state: Path):
+    """One build at a time per state folder: a second one waits (two builds writing the same packages
+    would each take the other's fresh files for a stranger's)."""
+    import fcntl
+
+    state.mkdir(parents=True, exist_ok=True)
+    lock = state / "build.lock"
+    if lock.is_symlink():
+        raise OutputError(f"{lock} is a symbolic link; a build never writes through one")
+    with lock.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another build is using {state}: waiting for it to finish")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, entries: list[dict]) -> int:
     every = entries
     entries = [e for e in entries if not args.only or e["slug"] in args.only]
     store = cache.BuildCache(state / "cache.json")
