@@ -30,6 +30,22 @@ def install_project(session: nox.Session, *extras: str) -> None:
     # Editable, so scripts/ resolves disclosures/, datapackages/ and site_src/ in this checkout.
     target = f".[{','.join(extras)}]" if extras else "."
     session.install("-e", target)
+    # jieba 0.42 has invalid escape sequences: byte-compile it once here, warnings off, so that no
+    # compile (and no DeprecationWarning trace) happens later under mkdocs.
+    session.run(
+        "python",
+        "-W",
+        "ignore",
+        "-c",
+        "import compileall, importlib.util, os; "
+        "spec = importlib.util.find_spec('jieba'); "
+        "spec and compileall.compile_dir(os.path.dirname(spec.origin), quiet=2)",
+        silent=True,
+    )
+
+
+# Material for MkDocs prints a boxed "end of life / MkDocs 2.0" notice on every run unless told not to.
+MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def source_date_epoch() -> str:
@@ -52,7 +68,9 @@ def build_steps(session: nox.Session, *, site: bool = True) -> None:
         failed = True
     if site:
         session.run("python", "-m", "scripts", "site")
-        session.run("mkdocs", "build", "--strict", env={"SOURCE_DATE_EPOCH": source_date_epoch()})
+        session.run(
+            "mkdocs", "build", "--strict", env={"SOURCE_DATE_EPOCH": source_date_epoch(), **MKDOCS_ENV}
+        )
     if failed:
         session.error("some disclosures could not be built: see the lines above and .build/report.json")
 
@@ -104,7 +122,8 @@ def serve(session: nox.Session) -> None:
     install_project(session)
     build_steps(session, site=False)
     session.run("python", "-m", "scripts", "site")
-    session.run("mkdocs", "serve", *session.posargs)
+    session.log("the site will be at http://127.0.0.1:8000/ (mkdocs serve; Ctrl-C stops it)")
+    session.run("mkdocs", "serve", *session.posargs, env=MKDOCS_ENV)
 
 
 @nox.session(python=PYTHON, default=False)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 # Modules that contribute subcommands through add_parsers(sub). Each must load: a stage that cannot be
 # imported (missing file, syntax error, broken import) stops every command with a message saying where.
-COMMAND_MODULES = ("scripts.build", "scripts.site", "scripts.bench.synth", "scripts.bench.run")
+COMMAND_MODULES = (
+    "scripts.build",
+    "scripts.build.add",
+    "scripts.site",
+    "scripts.bench.synth",
+    "scripts.bench.run",
+)
 
 
 class StageLoadError(Exception):

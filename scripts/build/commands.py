@@ -13,12 +13,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from scripts import checks, package
-from scripts.build import cache, registry
+from scripts.build import cache, progress, registry
 from scripts.checks import cross_year
 from scripts.errors import DisclosureError, InternalError, StaleError
 from scripts.extract import pipeline
@@ -250,14 +250,16 @@ def _job(
     return out
 
 
-def _run_jobs(jobs: list[tuple], workers: int) -> list[dict]:
+def _run_jobs(jobs: list[tuple], workers: int) -> Iterator[dict]:
+    """Each job's result as it is done (in job order)."""
     if workers <= 1 or len(jobs) < PARALLEL_MIN:
-        return [_job(*job) for job in jobs]
+        yield from (_job(*job) for job in jobs)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_job, *zip(*jobs, strict=True), chunksize=chunk))
+        yield from pool.map(_job, *zip(*jobs, strict=True), chunksize=chunk)
 
 
 def _peak_rss_mb() -> float | None:
@@ -366,6 +368,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
     needed = {p["slug"] for p in previous.values() if p is not None}
     rebuilt = 0
     workers = 1
+    bar = progress.Progress(len(entries), quiet=args.quiet)
     # A body's later year is checked against the package of the year before: build in waves, first
     # years first (each wave in parallel), so that package's figures exist when the next year is built.
     for wave in _waves(entries, previous):
@@ -384,6 +387,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
             )
             if hit is not None:
                 results[entry["slug"]] = {"record": hit, "cached": True, "timings": {}}
+                bar.advance()
                 if entry["slug"] in needed:
                     figures[entry["slug"]] = _disk_figures(target, entry)
             else:
@@ -394,6 +398,9 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
         for result in _run_jobs(jobs, max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))):
             record = result["record"]
             results[record["slug"]] = result
+            bar.advance()
+            if record["status"] != "ok":
+                bar.print(f"{record['status']:8} {record['slug']}")
             figures[record["slug"]] = result.get("figures")
             if result["files"] is None or result["stale"] or (args.check and record["status"] == "failed"):
                 store.forget(record["slug"])
@@ -405,6 +412,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
                     record,
                     validated=result["validated"],
                 )
+    bar.close()
     stale, summary, stage_totals = [], [], {}
     for entry in entries:
         result = results[entry["slug"]]
@@ -422,7 +430,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
             )
         seconds = result["timings"].get("total")
         timing = "cached" if result.get("cached") else f"{seconds:.2f}s"
-        if not args.quiet or record["status"] != "ok":
+        if args.verbose or record["status"] != "ok":
             say(f"{record['status']:8} {entry['slug']:32} {record.get('tables', 0):3} tables  {timing}")
             for message in record["messages"]:
                 say(f"         {message}")
@@ -462,6 +470,11 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
         + (f"; {len(stale)} stale" if stale else "")
         + f"; report: {state / 'report.json'}"
     )
+    failing, unreadable = progress.review(out_dir, [e["slug"] for e in entries])
+    for line in progress.summary(
+        counts, rebuilt, timings["cached"], failing, unreadable, state / "report.json"
+    ):
+        say(line)
     # A disclosure that cannot be built is reported, the others are built, and the exit code says so.
     # A table read as unreadable (a warning) is fatal only with --strict. An invalid package or a
     # stale one is our output being wrong: always fatal.
@@ -527,6 +540,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     b.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="rebuild every disclosure, changed or not")
-    b.add_argument("--quiet", action="store_true", help="print only disclosures that are not ok")
+    b.add_argument("--quiet", action="store_true", help="no progress: print only disclosures that are not ok")
+    b.add_argument("--verbose", action="store_true", help="print one line per disclosure, ok or not")
     b.add_argument("--max-input-mb", type=float, help=MAX_HELP)
     b.set_defaults(func=cmd_build)

@@ -165,6 +165,13 @@ def load(registry: Path = REGISTRY, *, verify: bool = True) -> list[dict]:
         ) from exc
     except json.JSONDecodeError as exc:
         raise RegistryError(f"invalid JSON: {exc.msg}", file=registry, line=exc.lineno) from exc
+    return check(data, load_bodies(registry.parent / BODIES), registry, verify=verify)
+
+
+def check(data: object, bodies_data: list[dict] | None, registry: Path, *, verify: bool = True) -> list[dict]:
+    """Validate registry entries (`data`, as parsed) against `bodies_data` (bodies.json as parsed and
+    checked by `check_bodies_data`, or None); `registry` is the path the entries are relative to. Used
+    by `load`, and by `add` before it writes anything."""
     if not isinstance(data, list):
         raise RegistryError("registry is not a list", file=registry, expected="a JSON list of entries")
     base = registry.parent
@@ -175,7 +182,7 @@ def load(registry: Path = REGISTRY, *, verify: bool = True) -> list[dict]:
             if e[key] in seen:
                 raise RegistryError(f"duplicate {key} {e[key]!r}", file=registry, expected=f"unique {key}")
             seen.add(e[key])
-    check_bodies(entries, load_bodies(registry.parent / BODIES), registry)
+    check_bodies(entries, bodies_data, registry)
     return entries
 
 
@@ -199,6 +206,11 @@ def load_bodies(path: Path) -> list[dict] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise RegistryError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno) from exc
+    return check_bodies_data(data, path)
+
+
+def check_bodies_data(data: object, path: Path) -> list[dict]:
+    """bodies.json as parsed, checked field by field (`path` names it in messages)."""
     if not isinstance(data, list):
         raise RegistryError("bodies.json is not a list", file=path, expected="a JSON list of bodies")
     seen: set[str] = set()

@@ -20,6 +20,15 @@ from scripts.site import assets as site_assets  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
 
+# The search plugin segments Chinese with jieba, which logs "Building prefix dict … Loading model from
+# cache" at DEBUG/INFO through its own logger: keep only its warnings (ours are untouched).
+try:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+except ImportError:  # pragma: no cover - jieba is a dependency; the site builds without search segmentation
+    pass
+
 _DATA_SPEC = re.compile(r'(<div\b[^>]*\bclass="chart"[^>]*\bdata-spec=")([^"]+)(")')
 
 
