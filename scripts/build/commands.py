@@ -323,27 +323,28 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.state
         else (REPORT.parent if not args.out else out_dir.with_name(out_dir.name + ".build"))
     )
-    try:
-        check_out_dir(out_dir)
-        check_state(state, own=not args.state)
-        entries = registry.load(Path(args.registry)) if args.registry else registry.entries()
-    except DisclosureError as exc:
-        say(f"FAILED {exc}")
-        return 2
     with _build_lock(state):
+        try:
+            check_out_dir(out_dir)
+            check_state(state, own=not args.state)
+            entries = registry.load(Path(args.registry)) if args.registry else registry.entries()
+        except DisclosureError as exc:
+            say(f"FAILED {exc}")
+            return 2
         return _build(args, wall, out_dir, state, entries)
 
 
 @contextmanager
 def _build_lock(state: Path):
     """One build at a time per state folder: a second one waits (two builds writing the same packages
-    would each take the other's fresh files for a stranger's)."""
+    would each take the other's fresh files for a stranger's). The lock file sits in the system's temp
+    folder, named after the state folder, so nothing is written before the folders are checked."""
     import fcntl
+    import hashlib
+    import tempfile
 
-    state.mkdir(parents=True, exist_ok=True)
-    lock = state / "build.lock"
-    if lock.is_symlink():
-        raise OutputError(f"{lock} is a symbolic link; a build never writes through one")
+    key = hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:16]
+    lock = Path(tempfile.gettempdir()) / f"budget-build-{key}.lock"
     with lock.open("a") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
