@@ -146,7 +146,9 @@ def test_chinese_search_finds_centres(served, chromium_path, chromium_args) -> N
         links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
         found = {m.group(1) for href in links if (m := re.search(r"/centres/([^/]+)/", href))}
         assert found & set(expected), (found, expected)
-        assert found <= set(expected) | found  # every hit is a real page
+        # Every hit is a real centre page, and one whose indexed text holds the word.
+        assert found <= set(expected), f"hits without {word}: {sorted(found - set(expected))}"
+        assert all((site_dir / "centres" / slug / "index.html").is_file() for slug in found)
         assert session.console_errors == []
     assert session.external_requests == []
 

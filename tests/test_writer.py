@@ -1,0 +1,244 @@
+"""The package writer and the Table Schemas, checked against independent expectations: CSV text parsed
+back equals the extracted rows; descriptor fields are computed here from the inputs (sha256, byte
+counts, encodings); `write` leaves exactly the files it is given; `differences` sees content."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from scripts import package
+from scripts.build.commands import disclosure_files
+from scripts.build import registry as registry_module
+from scripts.package import tableschema, writer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "scripts" / "package" / "schemas"
+TEXT = "110101-dongcheng-2026"  # 三公 in 元: a resource with x_unit_original
+PDF = "320000-cppcc-office-2019"  # two PDF files: page fields, two sources
+
+
+def _entry(slug: str) -> dict:
+    return next(e for e in registry_module.entries() if e["slug"] == slug)
+
+
+@cache
+def _extraction(slug: str):
+    entry = _entry(slug)
+    return disclosure_files([(str(p), p.read_bytes()) for p in entry["paths"]])
+
+
+@cache
+def _files(slug: str) -> dict[str, bytes]:
+    entry = _entry(slug)
+    return package.files(_extraction(slug), entry, entry["paths"][0].name)
+
+
+def _descriptor(slug: str) -> dict:
+    return json.loads(_files(slug)["datapackage.json"])
+
+
+@pytest.mark.parametrize("slug", [TEXT, PDF])
+def test_every_csv_parses_back_to_the_extracted_rows(slug):
+    ex = _extraction(slug)
+    files = _files(slug)
+    for name, res in ex.resources.items():
+        text = files[f"data/{name}.csv"].decode("utf-8")
+        assert "\r" not in text and text.endswith("\n") and not text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+        declared = [f["name"] for f in json.loads(files[f"schemas/{res.schema}.json"])["fields"]]
+        assert rows[0] == declared, name
+        assert len(rows) - 1 == len(res.rows), name
+        for got, row in zip(rows[1:], res.rows, strict=True):
+            want = {k: "" if v is None else str(v) for k, v in row.items()}
+            assert dict(zip(declared, got, strict=True)) == {n: want.get(n, "") for n in declared}, name
+        # Every field of every row is written (an unknown field is an error, not dropped).
+        assert all(set(row) <= set(declared) for row in res.rows), name
+
+
+def test_page_fields_only_in_packages_read_from_pages():
+    text_fields = tableschema.field_names("two_sided_summary")
+    pdf_fields = tableschema.field_names("two_sided_summary", True)
+    i = text_fields.index("source_line")
+    assert pdf_fields == [
+        *text_fields[: i + 1],
+        "source_file",
+        "source_page",
+        "source_row",
+        *text_fields[i + 1 :],
+    ]
+    assert not set(tableschema.PAGE_FIELDS) & set(text_fields)
+    header = _files(PDF)["data/budget_summary.csv"].decode().split("\n", 1)[0].split(",")
+    assert header == pdf_fields
+    assert _files(TEXT)["data/budget_summary.csv"].decode().split("\n", 1)[0].split(",") == text_fields
+
+
+def test_csv_text_rejects_a_field_the_schema_lacks_and_writes_blank_for_none():
+    with pytest.raises(KeyError, match="not_a_field"):
+        writer.csv_text("toc", [{"seq": 1, "not_a_field": "x"}])
+    names = tableschema.field_names("toc")
+    text = writer.csv_text("toc", [{"seq": 1, "title": None, "kind": "budget_summary"}])
+    assert (
+        text
+        == ",".join(names)
+        + "\n"
+        + ",".join({"seq": "1", "kind": "budget_summary"}.get(n, "") for n in names)
+        + "\n"
+    )
+    # Commas, quotes and newlines are quoted, not split.
+    text = writer.csv_text("toc", [{"seq": 2, "title": 'a,"b"\nc'}])
+    assert list(csv.reader(io.StringIO(text)))[1][names.index("title")] == 'a,"b"\nc'
+
+
+def test_schema_expands_shared_fields_in_order_and_defaults_missing_values():
+    raw = json.loads((SCHEMAS / "two_sided_summary.json").read_text(encoding="utf-8"))
+    shared = json.loads((SCHEMAS / "fields.json").read_text(encoding="utf-8"))
+    full = tableschema.schema("two_sided_summary")
+    assert [f["name"] for f in full["fields"]] == [
+        f if isinstance(f, str) else f["name"] for f in raw["fields"]
+    ]
+    for item, field in zip(raw["fields"], full["fields"], strict=True):
+        assert field == ({"name": item, **shared[item]} if isinstance(item, str) else item)
+    assert full["missingValues"] == raw.get("missingValues", [""])
+    assert {k: v for k, v in full.items() if k != "fields" and k != "missingValues"} == {
+        k: v for k, v in raw.items() if k not in ("fields", "missingValues")
+    }
+    assert not any(k.startswith("_") for k in tableschema.shared_fields())
+
+
+def test_schema_naming_an_undefined_shared_field_is_an_error(tmp_path, monkeypatch):
+    (tmp_path / "fields.json").write_text(json.dumps({"a": {"type": "string"}}), encoding="utf-8")
+    (tmp_path / "bad.json").write_text(json.dumps({"fields": ["a", "b"]}), encoding="utf-8")
+    monkeypatch.setattr(tableschema, "SCHEMAS", tmp_path)
+    tableschema.schema.cache_clear()
+    tableschema.shared_fields.cache_clear()
+    try:
+        with pytest.raises(KeyError, match="'b'"):
+            tableschema.schema("bad")
+    finally:
+        tableschema.schema.cache_clear()
+        tableschema.shared_fields.cache_clear()
+
+
+def test_foreign_keys_name_only_published_tables():
+    full = tableschema.schema("performance_indicators")
+    refs = {fk["reference"]["resource"] for fk in full["foreignKeys"]}
+    assert refs, "indicators reference their projects"
+    assert tableschema.schema_in("performance_indicators", refs) == full
+    cut = tableschema.schema_in("performance_indicators", set())
+    assert "foreignKeys" not in cut and cut["fields"] == full["fields"]
+    one = sorted(refs)[0]
+    kept = tableschema.schema_in("performance_indicators", {one})["foreignKeys"]
+    assert kept and all(fk["reference"]["resource"] == one for fk in kept)
+
+
+@pytest.mark.parametrize("slug", [TEXT, PDF])
+def test_descriptor_is_computed_from_its_inputs(slug):
+    entry = _entry(slug)
+    ex = _extraction(slug)
+    desc = _descriptor(slug)
+    files = _files(slug)
+    assert desc["name"] == entry["slug"] and desc["fiscal_year"] == entry["fiscal_year"]
+    assert desc["title"] == f"{entry['name']} {entry['fiscal_year']}年部门预算"
+    assert (desc["province"], desc["city"], desc["district"]) == (
+        entry["province"],
+        entry["city"],
+        entry["district"],
+    )
+    assert desc["division_code"] == entry["division_code"] and desc["currency"] == "CNY"
+    assert desc["x_place"] == " ".join(p for p in (entry["province"], entry["city"], entry["district"]) if p)
+    data = [r for r in desc["resources"] if r.get("format") == "csv"]
+    assert {r["name"] for r in data} == set(ex.resources)
+    for r in data:
+        res = ex.resources[r["name"]]
+        assert r["path"] == f"data/{r['name']}.csv" and r["path"] in files
+        assert r["schema"] == f"schemas/{res.schema}.json" and r["schema"] in files
+        assert r["x_rows"] == len(res.rows)
+        assert r["x_status"] == res.status and res.status in ("present", "empty")
+        assert res.status == "empty" or res.rows
+        assert r.get("x_unit_original") == res.unit_original
+    # Resources follow the layout's order; the sources come last.
+    order = [r["name"] for r in desc["resources"]]
+    assert order[: len(data)] == sorted(order[: len(data)], key=writer._order)
+    sources = [r for r in desc["resources"] if r["name"].startswith("source")]
+    assert len(sources) == len(entry["paths"]) and order[len(data) :] == [s["name"] for s in sources]
+    for src, path in zip(sources, entry["paths"], strict=True):
+        raw = path.read_bytes()
+        assert files[src["path"]] == raw
+        assert src["hash"] == "sha256:" + hashlib.sha256(raw).hexdigest() and src["bytes"] == len(raw)
+    for meta_src, path in zip(desc["sources"], entry["paths"], strict=True):
+        assert meta_src["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert set(files) == {"datapackage.json"} | {r["path"] for r in desc["resources"]} | {
+        r["schema"] for r in data
+    }
+
+
+def test_a_table_in_yuan_records_its_unit():
+    desc = _descriptor(TEXT)
+    three = next(r for r in desc["resources"] if r["name"] == "three_public")
+    assert three["x_unit_original"] == "元"
+    summary = next(r for r in desc["resources"] if r["name"] == "budget_summary")
+    assert "x_unit_original" not in summary
+
+
+@pytest.mark.parametrize(
+    "codec,label",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
+def test_source_encoding_label_reads_the_source_back(codec, label):
+    """The text source is kept byte for byte; its declared encoding decodes those bytes to the text."""
+    entry = _entry("110101-dongcheng-2026")
+    text = entry["path"].read_text(encoding="utf-8")
+    data = text.encode(codec)
+    ex = disclosure_files([("x.txt", data)])
+    files = package.files(ex, entry, "x.txt")
+    src = next(r for r in json.loads(files["datapackage.json"])["resources"] if r["name"] == "source")
+    assert files["source/x.txt"] == data
+    assert src["encoding"] == label
+    assert data.decode(src["encoding"]).lstrip("\ufeff") == text
+
+
+def test_write_leaves_exactly_the_files_given(tmp_path):
+    target = tmp_path / "pkg"
+    contents = {"datapackage.json": b"{}\n", "data/a.csv": b"x\n1\n", "schemas/a.json": b"{}\n"}
+    assert package.write(target, contents) is True
+    assert package.differences(target, contents) == []
+    assert package.write(target, contents) is False  # nothing to change
+    stamp = (target / "data" / "a.csv").stat().st_mtime_ns
+    # A resource no longer produced goes, with its folder; a changed file is rewritten.
+    (target / "old").mkdir()
+    (target / "old" / "stale.csv").write_bytes(b"stale")
+    smaller = {"datapackage.json": b'{"v": 2}\n', "data/a.csv": b"x\n1\n"}
+    assert package.differences(target, smaller) == ["old/stale.csv", "schemas/a.json", "datapackage.json"]
+    assert package.write(target, smaller) is True
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "data",
+        "data/a.csv",
+        "datapackage.json",
+    ]
+    assert (target / "datapackage.json").read_bytes() == b'{"v": 2}\n'
+    assert (target / "data" / "a.csv").stat().st_mtime_ns == stamp  # unchanged bytes are not rewritten
+    assert package.differences(target, smaller) == []
+
+
+def test_differences_sees_content_not_just_names(tmp_path):
+    contents = dict(_files(TEXT))
+    package.write(tmp_path, contents)
+    assert package.differences(tmp_path, contents) == []
+    changed = dict(contents, **{"data/budget_summary.csv": contents["data/budget_summary.csv"] + b"x\n"})
+    assert package.differences(tmp_path, changed) == ["data/budget_summary.csv"]
+    missing = {k: v for k, v in contents.items() if k != "data/toc.csv"}
+    assert package.differences(tmp_path, missing) == ["data/toc.csv"]
+    assert package.differences(tmp_path / "nowhere", {"a": b""}) == ["a"]
