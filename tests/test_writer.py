@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from scripts import package
-from scripts.build.commands import disclosure_files
 from scripts.build import registry as registry_module
+from scripts.build.commands import disclosure_files
 from scripts.package import tableschema, writer
 
 ROOT = Path(__file__).resolve().parent.parent
