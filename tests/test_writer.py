@@ -34,8 +34,8 @@ def _extraction(slug: str):
     return disclosure_files([(str(p), p.read_bytes()) for p in entry["paths"]])
 
 
-@cache
 def _files(slug: str) -> dict[str, bytes]:
+    # Not cached: each test runs the writer itself (a mutation tool credits a call to the test making it).
     entry = _entry(slug)
     return package.files(_extraction(slug), entry, entry["paths"][0].name)
 
@@ -201,7 +201,7 @@ def test_source_encoding_label_reads_the_source_back(codec, label):
     """The text source is kept byte for byte; its declared encoding decodes those bytes to the text."""
     entry = _entry("110101-dongcheng-2026")
     text = entry["path"].read_text(encoding="utf-8")
-    data = text.encode(codec)
+    data = b"\xfe\xff" + text.encode("utf-16-be") if codec == "utf-16-be+bom" else text.encode(codec)
     ex = disclosure_files([("x.txt", data)])
     files = package.files(ex, entry, "x.txt")
     src = next(r for r in json.loads(files["datapackage.json"])["resources"] if r["name"] == "source")
@@ -242,3 +242,32 @@ def test_differences_sees_content_not_just_names(tmp_path):
     missing = {k: v for k, v in contents.items() if k != "data/toc.csv"}
     assert package.differences(tmp_path, missing) == ["data/toc.csv"]
     assert package.differences(tmp_path / "nowhere", {"a": b""}) == ["a"]
+
+
+def test_write_creates_nested_folders_and_reports_a_removal_as_a_change(tmp_path):
+    target = tmp_path / "fresh" / "pkg"
+    contents = {"a.json": b"1", "data/deep/b.csv": b"2", "z/c.csv": b"3"}
+    assert package.write(target, contents) is True
+    assert _tree(target) == contents
+    # Only a stale file (nested two deep) to remove: that is a change, and its folders go too.
+    (target / "old" / "deeper").mkdir(parents=True)
+    (target / "old" / "deeper" / "stale.csv").write_bytes(b"x")
+    assert package.write(target, contents) is True
+    assert _tree(target) == contents and not (target / "old").exists()
+    # An unchanged file before a changed one does not stop the writing.
+    assert package.write(target, {**contents, "z/c.csv": b"new"}) is True
+    assert (target / "z" / "c.csv").read_bytes() == b"new"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_json_files_are_readable_chinese_with_two_space_indent():
+    files = _files(TEXT)
+    for name in ["datapackage.json", *(n for n in files if n.startswith("schemas/"))]:
+        text = files[name].decode("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", name
+    assert "部门预算" in files["datapackage.json"].decode("utf-8")
