@@ -195,6 +195,7 @@ def test_a_table_in_yuan_records_its_unit():
         ("gb18030", "gb18030"),
         ("gbk", "gb18030"),
         ("utf-16", "utf-16"),
+        ("utf-16-be+bom", "utf-16"),
     ],
 )
 def test_source_encoding_label_reads_the_source_back(codec, label):
@@ -271,3 +272,145 @@ def test_json_files_are_readable_chinese_with_two_space_indent():
         text = files[name].decode("utf-8")
         assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", name
     assert "部门预算" in files["datapackage.json"].decode("utf-8")
+
+
+# --- the descriptor, written out by hand from the registry entry -----------------------------------
+
+KIND_TITLES = {
+    k["kind"]: k["title"]
+    for k in json.loads((ROOT / "scripts/extract/vocab/table_kinds.json").read_text("utf-8"))["kinds"]
+}
+CSV_RESOURCE = {
+    "profile": "tabular-data-resource",
+    "format": "csv",
+    "mediatype": "text/csv",
+    "encoding": "utf-8",
+}
+
+
+def _common(entry: dict) -> dict:
+    year = entry["fiscal_year"]
+    return {
+        "name": entry["slug"],
+        "title": f"{entry['name']} {year}年部门预算",
+        "version": "1.0.0",
+        "keywords": ["部门预算", "预算公开", "财政", entry["short_name"]],
+        "fiscal_year": year,
+        "currency": "CNY",
+        "x_amount_unit": "万元",
+        "x_organisation": entry["name"],
+        "x_short_name": entry["short_name"],
+        "x_place": " ".join(p for p in (entry["province"], entry["city"], entry["district"]) if p),
+        "province": entry["province"],
+        "city": entry["city"],
+        "district": entry["district"],
+        "division_code": entry["division_code"],
+    }
+
+
+def _check_common(desc: dict, entry: dict) -> None:
+    assert {k: desc[k] for k in _common(entry)} == _common(entry)
+    assert [(x["name"], x["path"]) for x in desc["licenses"]] == [
+        ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
+    ]
+    assert entry["name"] in desc["description"] and f"{entry['fiscal_year']}年" in desc["description"]
+    assert desc["model"]["measures"] and desc["model"]["dimensions"]
+    schemas = {}
+    for r in desc["resources"]:
+        if r.get("format") != "csv":
+            continue
+        assert {k: r[k] for k in CSV_RESOURCE} == CSV_RESOURCE, r["name"]
+        schemas.setdefault(r["schema"], json.loads((SCHEMAS / Path(r["schema"]).name).read_text("utf-8")))
+        # A schema shared by several kinds has a generic title: the resource names its own table.
+        own = KIND_TITLES.get(r["name"]) if Path(r["schema"]).stem != r["name"] else None
+        assert r["title"] == (own or schemas[r["schema"]]["title"]), r["name"]
+
+
+def test_text_descriptor_by_hand():
+    entry = _entry(TEXT)
+    desc = _descriptor(TEXT)
+    _check_common(desc, entry)
+    raw = entry["path"].read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    assert desc["sources"] == [
+        {
+            "title": f"{entry['name']} {entry['fiscal_year']}年部门预算（公开文本）",
+            "path": entry["source_url"] or f"source/{entry['path'].name}",
+            "sha256": sha,
+            "x_received_as": entry["received_as"],
+            "x_published": entry["published"],
+        }
+    ]
+    assert desc["resources"][-1] == {
+        "name": "source",
+        "path": f"source/{entry['path'].name}",
+        "type": "text",
+        "format": "txt",
+        "mediatype": "text/plain",
+        "encoding": "utf-8",
+        "title": "原始公开文本（逐字节保存）",
+        "hash": f"sha256:{sha}",
+        "bytes": len(raw),
+    }
+    titles = {r["name"]: r["title"] for r in desc["resources"]}
+    assert titles["fiscal_summary"] != titles["budget_summary"]  # one schema, two tables, two titles
+
+
+@pytest.mark.parametrize("slug", [PDF, "320000-npc-office-2017"])
+def test_pdf_descriptor_by_hand(slug):
+    entry = _entry(slug)
+    desc = _descriptor(slug)
+    _check_common(desc, entry)
+    n = len(entry["paths"])
+    received = [entry["received_as"]] + [p["received_as"] for p in entry.get("parts", [])]
+    assert desc["sources"] == [
+        {
+            "title": f"{entry['name']} {entry['fiscal_year']}年部门预算（公开文件 {i + 1}/{n}：{path.name}）",
+            "path": f"source/{path.name}",
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "x_received_as": received[i],
+            "x_source_url": entry["source_url"],
+            "x_published": entry["published"],
+        }
+        for i, path in enumerate(entry["paths"])
+    ]
+    assert desc["resources"][-n:] == [
+        {
+            "name": "source" if i == 0 else f"source_{i + 1}",
+            "path": f"source/{path.name}",
+            "format": "pdf",
+            "mediatype": "application/pdf",
+            "title": f"原始公开文件（PDF，逐字节保存）：{path.name}",
+            "hash": "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest(),
+            "bytes": len(path.read_bytes()),
+        }
+        for i, path in enumerate(entry["paths"])
+    ]
+
+
+def test_resources_outside_the_layout_order_come_after_it_by_name():
+    from scripts.package.layout import RESOURCE_ORDER
+
+    assert writer._order(RESOURCE_ORDER[0]) < writer._order(RESOURCE_ORDER[1])
+    assert writer._order("zz_not_listed") == (len(RESOURCE_ORDER), "zz_not_listed")
+    assert writer._order(RESOURCE_ORDER[-1]) < writer._order("aa_not_listed") < writer._order("zz_not_listed")
+
+
+def test_a_partial_foreign_key_set_is_kept_as_the_published_part(monkeypatch):
+    full = {
+        "fields": [{"name": "a"}],
+        "foreignKeys": [
+            {"fields": "a", "reference": {"resource": "x", "fields": "a"}},
+            {"fields": "a", "reference": {"resource": "y", "fields": "a"}},
+        ],
+    }
+    monkeypatch.setattr(tableschema, "schema", lambda name, paginated=False: full)
+    assert tableschema.schema_in("k", {"x", "y"}) is full
+    assert tableschema.schema_in("k", {"x"}) == {
+        "fields": full["fields"],
+        "foreignKeys": full["foreignKeys"][:1],
+    }
+    assert tableschema.schema_in("k", set()) == {"fields": full["fields"]}
+    plain = {"fields": [{"name": "a"}]}
+    monkeypatch.setattr(tableschema, "schema", lambda name, paginated=False: plain)
+    assert tableschema.schema_in("k", set()) is plain
