@@ -215,3 +215,8 @@ def test_enumerators(text, level, split):
 def test_any_chinese_numeral_enumerator_is_level_one(numeral, mark):
     assert cells.enumerator_level(f"{numeral}{mark}项目") == 1
     assert cells.split_enumerator(f"{numeral}{mark}项目") == (numeral, "项目")
+
+
+def test_blank_counts_as_zero_in_arithmetic():
+    assert cells.decimal(None) == 0 and cells.decimal("") == 0
+    assert cells.decimal("-1.50") == Decimal("-1.50")
