@@ -414,3 +414,31 @@ def test_a_partial_foreign_key_set_is_kept_as_the_published_part(monkeypatch):
     plain = {"fields": [{"name": "a"}]}
     monkeypatch.setattr(tableschema, "schema", lambda name, paginated=False: plain)
     assert tableschema.schema_in("k", set()) is plain
+
+
+def test_descriptor_falls_back_where_the_metadata_is_thin():
+    """An unregistered file: no short name (the name is the keyword), no year; a source URL and a
+    publication date, when known, are carried into every source."""
+    ex = _extraction(PDF)
+    entry = _entry(PDF)
+    meta = {k: v for k, v in entry.items() if k not in ("short_name", "fiscal_year")}
+    meta.update(source_url="https://example.org/a.pdf", published="2019-02-01")
+    desc = json.loads(package.files(ex, meta, entry["paths"][0].name)["datapackage.json"])
+    assert desc["keywords"][-1] == entry["name"] and desc["title"] == f"{entry['name']} 部门预算"
+    assert all(s["x_source_url"] == "https://example.org/a.pdf" for s in desc["sources"])
+    assert all(s["x_published"] == "2019-02-01" for s in desc["sources"])
+    assert all("年部门预算（公开文件" in s["title"] and "None" not in s["title"] for s in desc["sources"])
+    text_entry = _entry(TEXT)
+    meta = dict(text_entry, source_url="https://example.org/a.txt")
+    (source,) = json.loads(package.files(_extraction(TEXT), meta, "a.txt")["datapackage.json"])["sources"]
+    assert source["path"] == "https://example.org/a.txt"
+
+
+def test_two_text_files_are_two_sources():
+    text = _entry(TEXT)["path"].read_bytes()
+    lines = text.split(b"\n")
+    cut = len(lines) // 2
+    ex = disclosure_files([("one.txt", b"\n".join(lines[:cut])), ("two.txt", b"\n".join(lines[cut:]))])
+    desc = json.loads(package.files(ex, _entry(TEXT), "one.txt")["datapackage.json"])
+    assert [s["path"] for s in desc["sources"]] == ["source/one.txt", "source/two.txt"]
+    assert [r["name"] for r in desc["resources"][-2:]] == ["source", "source_2"]
