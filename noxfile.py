@@ -1,5 +1,5 @@
 """Developer and CI entry points: `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s serve`, `nox -s bench`,
-`nox -s fuzz`."""
+`nox -s fuzz`, `nox -s mutants`."""
 
 from __future__ import annotations
 
@@ -145,5 +145,30 @@ def fuzz(session: nox.Session) -> None:
         "no:cacheprovider",
         "tests/test_fuzz.py",
         *session.posargs,
-        env={"FUZZ_EXAMPLES": count},
+        env={"FUZZ_EXAMPLES": count, "FUZZ_RANDOM": os.environ.get("FUZZ_RANDOM", "1")},
     )
+
+
+# The modules `nox -s mutants` runs by default, one mutmut name pattern each (see [tool.mutmut] in
+# pyproject.toml for the files mutated and the tests run).
+MUTANT_MODULES = [
+    "scripts.extract.cells*",
+    "scripts.checks.within*",
+    "scripts.checks.completeness*",
+    "scripts.package.writer*",
+    "scripts.package.tableschema*",
+]
+
+
+@nox.session(python=PYTHON, default=False)
+def mutants(session: nox.Session) -> None:
+    """Mutation testing with mutmut (not in CI: tens of minutes). `nox -s mutants -- "scripts.checks*"`
+    runs other modules; `nox -s mutants -- all` every file [tool.mutmut] lists."""
+    install_project(session, "test")
+    session.install("mutmut>=3.3,<4")
+    patterns = [] if session.posargs == ["all"] else (session.posargs or MUTANT_MODULES)
+    jobs = str(os.cpu_count() or 2)
+    try:
+        session.run("mutmut", "run", "--max-children", jobs, *patterns)
+    finally:
+        session.run("mutmut", "results", "--all", "true", success_codes=[0, 1])

@@ -138,3 +138,104 @@ def test_label_never_keeps_space_between_chinese_characters(text):
 )
 def test_label_repairs_split_words_without_gluing_two_names(text, expected):
     assert cells.label(text) == expected
+
+
+# --- edges the mutation run found untested ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("digits", "wan"),
+    [
+        ("0.001", "0.0000001"),  # never exponent notation ("1E-7"), however small
+        ("0.01", "0.000001"),
+        ("0", "0.0000"),
+        ("10000", "1.0000"),
+        ("123456789012.50", "12345678.901250"),
+        ("-5", "-0.0005"),
+    ],
+)
+def test_yuan_to_wan_is_plain_digits(digits, wan):
+    assert cells.to_wan(digits, "元") == wan
+    assert cells.to_wan(digits, "万元") == digits
+    assert cells.to_wan(None, "元") is None
+
+
+def test_unknown_unit_is_an_error():
+    with pytest.raises(CellError):
+        cells.to_wan("1", "千元")
+
+
+@pytest.mark.parametrize("text", ["12.", ".5", "1,2345.00", "12,34", "1 2", "1.2.3", "--1", "1-"])
+def test_not_an_amount(text):
+    with pytest.raises(CellError):
+        cells.amount(text)
+    assert not cells.looks_like_amount(text)
+
+
+@pytest.mark.parametrize("text", ["/", "—", "——", "－", " - ", "\t"])
+def test_blank_marks(text):
+    assert cells.is_blank(text) and cells.amount(text) is None
+
+
+def test_full_width_minus_and_separators():
+    assert cells.amount("－12.30") == "-12.30"
+    assert cells.amount("１，０９１．８７") == "1091.87"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (None, ""),
+        ("一般\u00a0公共", "一般公共"),  # no-break space between Chinese characters is damage too
+        ("A\u00a0B", "A B"),  # ...but kept as a space between Latin letters
+        ("一般\u3000公共 服务", "一般公共服务"),  # ideographic space
+        ("\u00a0 行政运行 \u3000", "行政运行"),
+        ("（一） 基本 支出", "（一）基本支出"),
+    ],
+)
+def test_label_repairs(text, want):
+    assert cells.label(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "name"),
+    [
+        (None, None, ""),
+        ("2010101－行政运行", "2010101", "行政运行"),  # full-width hyphen
+        ("2010101—行政运行", "2010101", "行政运行"),  # em dash
+        ("ABC-测试", None, "ABC-测试"),  # letters only: not a code
+        ("A-货物", "A", "货物"),  # one letter is a procurement category
+        ("[2010399]其他", "2010399", "其他"),
+        ("行政运行", None, "行政运行"),
+    ],
+)
+def test_code_name_edges(text, code, name):
+    assert cells.code_name(text) == (code, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "split"),
+    [
+        ("一、一般公共服务支出", 1, ("一", "一般公共服务支出")),
+        ("（二）外交支出", 2, ("二", "外交支出")),
+        ("(三) 国防", 2, ("三", "国防")),
+        ("1.办公费", 3, ("1", "办公费")),
+        ("12、差旅费", 3, ("12", "差旅费")),
+        ("1.5万元", None, (None, "1.5万元")),  # a decimal, not an enumerator
+        ("行政运行", None, (None, "行政运行")),
+    ],
+)
+def test_enumerators(text, level, split):
+    assert cells.enumerator_level(text) == level
+    assert cells.split_enumerator(text) == split
+
+
+@given(st.text(alphabet="一二三四五六七八九十", min_size=1, max_size=3), st.sampled_from(["、", ".", "．"]))
+def test_any_chinese_numeral_enumerator_is_level_one(numeral, mark):
+    assert cells.enumerator_level(f"{numeral}{mark}项目") == 1
+    assert cells.split_enumerator(f"{numeral}{mark}项目") == (numeral, "项目")
+
+
+def test_blank_counts_as_zero_in_arithmetic():
+    assert cells.decimal(None) == 0 and cells.decimal("") == 0
+    assert cells.decimal("-1.50") == Decimal("-1.50")

@@ -131,6 +131,32 @@ def test_qingshan_toc_lists_procurement_but_it_is_missing():
         assert rep[cid]["status"] == "pass", rep[cid]
 
 
+def test_qingshan_inventory_lists_the_missing_procurement_table():
+    """The `tables` resource names a table the 目录 lists and the body lacks, at its 目录 line, and only
+    that one (every other listed kind is in the body)."""
+    ex = extraction("420107-qingshan")
+    missing = [t for t in ex.rows("tables") if t["status"] == "missing"]
+    assert [(t["kind"], t["title"], t["source_line"]) for t in missing] == [
+        ("procurement", "政府采购预算表", 25)
+    ]
+    assert missing[0]["rows"] is None and missing[0]["resource"] is None
+    assert [t["seq"] for t in ex.rows("tables")] == list(range(1, len(ex.rows("tables")) + 1))
+    toc = {r["kind"] for r in ex.rows("toc") if r.get("kind") not in (None, "unknown")}
+    body = {t.kind for t in ex.tables}
+    assert {t["kind"] for t in missing} == toc - body
+    # The missing row is not counted as a table found: the completeness check still fails.
+    assert report(ex)["completeness.toc_listed.procurement"]["status"] == "fail"
+    assert report(ex)["completeness.procurement"]["status"] == "not_applicable"
+
+
+def test_no_missing_rows_when_the_body_has_every_listed_table():
+    for slug in ("110101-dongcheng", "110102-xicheng"):
+        ex = extraction(slug)
+        toc = {r["kind"] for r in ex.rows("toc") if r.get("kind") not in (None, "unknown")}
+        missing = {t["kind"] for t in ex.rows("tables") if t["status"] == "missing"}
+        assert missing == toc - {t.kind for t in ex.tables}
+
+
 def test_empty_tables_are_complete_not_failing():
     rep = report(extraction("110101-dongcheng"))
     assert rep["completeness.gov_fund_expenditure"]["status"] == "pass"

@@ -23,6 +23,9 @@ def _variants(data: bytes) -> dict[str, bytes]:
         "utf8": data,
         "utf8-bom": b"\xef\xbb\xbf" + data,
         "gb18030": text.encode("gb18030"),
+        "gbk": text.encode("gbk"),
+        "utf16": text.encode("utf-16"),  # with its BOM, in the machine's order (little-endian here)
+        "utf16-be": b"\xfe\xff" + text.encode("utf-16-be"),
         "crlf": text.replace("\n", "\r\n").encode("utf-8"),
         "cr": text.replace("\n", "\r").encode("utf-8"),
         "trailing-blanks": "\n".join(line + "  \t " if line else line for line in lines).encode("utf-8"),

@@ -150,7 +150,9 @@ def test_chinese_search_finds_centres(served, chromium_path, chromium_args) -> N
         links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(a => a.href)")
         found = {m.group(1) for href in links if (m := re.search(r"/centres/([^/]+)/", href))}
         assert found & set(expected), (found, expected)
-        assert found <= set(expected) | found  # every hit is a real page
+        # Every hit is a real centre page, and one whose indexed text holds the word.
+        assert found <= set(expected), f"hits without {word}: {sorted(found - set(expected))}"
+        assert all((site_dir / "centres" / slug / "index.html").is_file() for slug in found)
         assert session.console_errors == []
     assert session.external_requests == []
 
@@ -317,3 +319,31 @@ def test_long_dataset_and_body_zip_validate_with_frictionless(served, tmp_path: 
         assert f"320000-npc-office-{year}/datapackage.json" in names
     assert Package(str(tmp_path / "datapackage.json")).validate().valid
     assert Package(str(tmp_path / "320000-npc-office-2019" / "datapackage.json")).validate().valid
+
+
+# Sections a centre page keeps out of the search index (scripts/site/body_page.py): every page loads
+# the index, so figures and tables would grow it by the size of the whole site.
+EXCLUDED_HEADINGS = ["主要数字", "图表", "主要表格", "数据质量核对", "下载", "引用", "用代码读取数据"]
+
+
+def test_search_index_keeps_out_what_is_excluded(served) -> None:
+    site_dir, _base = served
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [d["location"] for d in docs]
+    # Whole pages excluded by front matter: the catalog, the comparison, the region indexes.
+    for page in ("catalog/", "compare/"):
+        assert (site_dir / page / "index.html").is_file(), page
+        assert not any(loc.split("#")[0] == page for loc in locations), page
+    assert (site_dir / "regions").is_dir() and not any(loc.startswith("regions/") for loc in locations)
+    centres = sorted(p.name for p in (site_dir / "centres").iterdir() if (p / "index.html").is_file())
+    assert centres
+    for slug in centres:
+        mine = [d for d in docs if d["location"].startswith(f"centres/{slug}/")]
+        # The page itself is found (its name and place, the projects)...
+        assert any(d["location"] == f"centres/{slug}/" for d in mine), slug
+        titles = {d["title"].replace("\u200b", "") for d in mine}
+        # ...but none of the excluded sections, nor their content (code, figures).
+        assert not titles & set(EXCLUDED_HEADINGS), (slug, titles & set(EXCLUDED_HEADINGS))
+        text = "".join(d["text"] for d in mine).replace("\u200b", "")
+        assert "read_csv" not in text and "import pandas" not in text, slug
+        assert "本年支出合计" not in text, slug  # the headline figures

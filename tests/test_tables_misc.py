@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from fidelity import lost
 
-from scripts.extract import cells
 from scripts.extract.readers.text import read_lines
 from scripts.extract.segment import segment
 from scripts.extract.tables import assets, procurement, projects, services, three_public
@@ -188,11 +188,6 @@ def test_every_number_kept_and_fields_match_schema(path, module):
             for row in rows:
                 assert set(row) == set(names), f"{resource}: fields differ from the schema"
                 assert isinstance(row["source_line"], int)
-            values = {str(v) for row in rows for v in row.values() if v is not None}
-            for row in split_header(table)[1]:
-                for text in row.cells:
-                    if cells.looks_like_amount(text):
-                        digits = cells.amount(text)
-                        assert digits in values or cells.to_wan(digits, table.unit) in values, (
-                            f"{path.stem}:{row.line}: {text!r} missing from {resource}"
-                        )
+        outputs = [(resource, row) for resource, rows in out.items() for row in rows]
+        problems = lost(table, split_header(table)[1], outputs)
+        assert not problems, f"{path.stem} {table.kind}: {problems[:5]}"

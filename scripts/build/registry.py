@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +46,17 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _is_date(text: str) -> bool:
+    """YYYY-MM-DD naming a real day (2026-02-30 is not one)."""
+    if not ISO_DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -73,7 +85,7 @@ def _check_entry(i: int, entry: object, registry: Path, base: Path, verify: bool
             file=registry,
             expected="6 digits (GB/T 2260)",
         )
-    if entry["published"] is not None and not ISO_DATE.match(entry["published"]):
+    if entry["published"] is not None and not _is_date(entry["published"]):
         raise RegistryError(
             f"{where}: published {entry['published']!r}", file=registry, expected="YYYY-MM-DD or null"
         )

@@ -219,6 +219,7 @@ def extract_files(files: list[tuple[str, bytes]], timings: dict | None = None) -
 
     for name, rows in prose.extract(lines, tables).items():
         _add(resources, name, prose.SCHEMAS[name], rows)
+    inventory += _missing(resources["toc"].rows if "toc" in resources else [], inventory, titles)
     _add(resources, "tables", "tables", inventory)
     if raw_cells:
         _add(resources, "raw_cells", "raw_cells", raw_cells)
@@ -247,6 +248,34 @@ def _visible_controls(resources: dict[str, Resource]) -> list[dict]:
                     row[key] = celltext.visible(value)
                     found.append({"resource": res.name, "field": key, "source_line": row.get("source_line")})
     return found
+
+
+def _missing(toc: list[dict], inventory: list[dict], titles: dict[str, str]) -> list[dict]:
+    """A row of status `missing` for each table kind the 目录 names and the body lacks (at its 目录 line)."""
+    found = {entry["kind"] for entry in inventory}
+    out: list[dict] = []
+    for row in toc:
+        kind = row.get("kind")
+        if not kind or kind == "unknown" or kind in found:
+            continue
+        found.add(kind)
+        out.append(
+            {
+                "seq": len(inventory) + len(out) + 1,
+                "number": None,
+                "kind": kind,
+                "kind_title": titles.get(kind),
+                "title": row.get("title"),
+                "unit_original": None,
+                "status": "missing",
+                "resource": None,
+                "rows": None,
+                "note": f"目录第 {row.get('source_line')} 行列出，正文中没有这张表",
+                "source_line": row.get("source_line"),
+                "end_line": None,
+            }
+        )
+    return out
 
 
 def _located(

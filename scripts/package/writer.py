@@ -135,7 +135,7 @@ def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
                 type="text",
                 format="txt",
                 mediatype="text/plain",
-                encoding="utf-8" if _is_utf8(data) else "gb18030",
+                encoding=_encoding(data),
                 title="原始公开文本（逐字节保存）",
             )
         entry.update(hash=f"sha256:{sha}", bytes=len(data))
@@ -173,12 +173,15 @@ def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
     return out
 
 
-def _is_utf8(data: bytes) -> bool:
+def _encoding(data: bytes) -> str:
+    """The label that decodes a text source as the reader did (scripts/extract/readers/text.py)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         data.decode("utf-8")
-        return True
+        return "utf-8"
     except UnicodeDecodeError:
-        return False
+        return "gb18030"
 
 
 def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
