@@ -211,27 +211,37 @@ def test_source_encoding_label_reads_the_source_back(codec, label):
     assert data.decode(src["encoding"]).lstrip("\ufeff") == text
 
 
-def test_write_leaves_exactly_the_files_given(tmp_path):
+def _naming(*paths: str) -> bytes:
+    """A datapackage.json naming its files: what `write` takes as its own on the next write."""
+    return json.dumps({"resources": [{"path": p} for p in paths]}).encode()
+
+
+def test_write_replaces_and_removes_only_its_own_files(tmp_path):
     target = tmp_path / "pkg"
-    contents = {"datapackage.json": b"{}\n", "data/a.csv": b"x\n1\n", "schemas/a.json": b"{}\n"}
+    contents = {
+        "datapackage.json": _naming("data/a.csv", "schemas/a.json"),
+        "data/a.csv": b"x\n1\n",
+        "schemas/a.json": b"{}\n",
+    }
     assert package.write(target, contents) is True
     assert package.differences(target, contents) == []
     assert package.write(target, contents) is False  # nothing to change
     stamp = (target / "data" / "a.csv").stat().st_mtime_ns
-    # A resource no longer produced goes, with its folder; a changed file is rewritten.
-    (target / "old").mkdir()
-    (target / "old" / "stale.csv").write_bytes(b"stale")
-    smaller = {"datapackage.json": b'{"v": 2}\n', "data/a.csv": b"x\n1\n"}
-    assert package.differences(target, smaller) == ["old/stale.csv", "schemas/a.json", "datapackage.json"]
+    # A resource no longer produced goes, with its folder; a changed file is rewritten; a file the
+    # tool never wrote (someone's notes) stays.
+    (target / "notes.txt").write_bytes(b"mine")
+    smaller = {"datapackage.json": _naming("data/a.csv"), "data/a.csv": b"x\n1\n"}
+    assert package.differences(target, smaller) == ["notes.txt", "schemas/a.json", "datapackage.json"]
     assert package.write(target, smaller) is True
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
         "data",
         "data/a.csv",
         "datapackage.json",
+        "notes.txt",
     ]
-    assert (target / "datapackage.json").read_bytes() == b'{"v": 2}\n'
+    assert (target / "notes.txt").read_bytes() == b"mine"
+    assert (target / "datapackage.json").read_bytes() == smaller["datapackage.json"]
     assert (target / "data" / "a.csv").stat().st_mtime_ns == stamp  # unchanged bytes are not rewritten
-    assert package.differences(target, smaller) == []
 
 
 def test_differences_sees_content_not_just_names(tmp_path):
@@ -247,16 +257,21 @@ def test_differences_sees_content_not_just_names(tmp_path):
 
 def test_write_creates_nested_folders_and_reports_a_removal_as_a_change(tmp_path):
     target = tmp_path / "fresh" / "pkg"
-    contents = {"a.json": b"1", "data/deep/b.csv": b"2", "z/c.csv": b"3"}
+    contents = {
+        "datapackage.json": _naming("data/deep/b.csv", "z/c.csv", "old/deeper/stale.csv"),
+        "data/deep/b.csv": b"2",
+        "z/c.csv": b"3",
+        "old/deeper/stale.csv": b"x",
+    }
     assert package.write(target, contents) is True
     assert _tree(target) == contents
-    # Only a stale file (nested two deep) to remove: that is a change, and its folders go too.
-    (target / "old" / "deeper").mkdir(parents=True)
-    (target / "old" / "deeper" / "stale.csv").write_bytes(b"x")
-    assert package.write(target, contents) is True
-    assert _tree(target) == contents and not (target / "old").exists()
+    # Only a file it wrote (nested two deep) to remove: that is a change, and its folders go too.
+    fewer = {k: v for k, v in contents.items() if not k.startswith("old/")}
+    fewer["datapackage.json"] = _naming("data/deep/b.csv", "z/c.csv")
+    assert package.write(target, fewer) is True
+    assert _tree(target) == fewer and not (target / "old").exists()
     # An unchanged file before a changed one does not stop the writing.
-    assert package.write(target, {**contents, "z/c.csv": b"new"}) is True
+    assert package.write(target, {**fewer, "z/c.csv": b"new"}) is True
     assert (target / "z" / "c.csv").read_bytes() == b"new"
 
 
@@ -339,6 +354,7 @@ def test_text_descriptor_by_hand():
             "sha256": sha,
             "x_received_as": entry["received_as"],
             "x_published": entry["published"],
+            **({"x_note": entry["note"]} if entry.get("note") else {}),
         }
     ]
     assert desc["resources"][-1] == {
@@ -371,6 +387,7 @@ def test_pdf_descriptor_by_hand(slug):
             "x_received_as": received[i],
             "x_source_url": entry["source_url"],
             "x_published": entry["published"],
+            **({"x_note": entry["note"]} if entry.get("note") else {}),
         }
         for i, path in enumerate(entry["paths"])
     ]
