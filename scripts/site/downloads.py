@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scripts.celltext import visible
+from scripts.site.page_cache import Reuse
 
 # A published cell may be longer than the csv module's default field limit (131,072 characters).
 csv.field_size_limit(2**31 - 1)
@@ -132,26 +133,59 @@ def _pin(xlsx: bytes) -> bytes:
     return _zip(members)
 
 
-def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
-    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front."""
-    rows: dict[str, list[tuple[list[str], dict[str, str]]]] = {}
+def _tables_of(pkg: Path) -> dict:
+    """A package's CSV resources: name → (schema, title), and its centre cells."""
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {
+        res["name"]: (
+            json.loads((pkg / res["schema"]).read_text(encoding="utf-8")),
+            res.get("title") or res["name"],
+            res["path"],
+        )
+        for res in desc["resources"]
+        if res.get("format") == "csv"
+    }
+    return {"centre": [desc["name"], desc.get("x_short_name") or desc["title"]], "tables": tables}
+
+
+def _lines_of(pkg: Path, centre: list[str], path: str, names: list[str]) -> str:
+    """One resource's rows as lines of the combined CSV (`names`: the combined columns after the centre)."""
+    # Parsed, not split on line ends: a quoted cell may hold a line break.
+    with (pkg / path).open(encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    return "".join(_csv_cells(centre + [record.get(n) or "" for n in names]) + "\n" for record in records)
+
+
+def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) -> dict[str, bytes]:
+    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front. With
+    `reuse`, each package's part comes from the cache when the package is unchanged."""
+    reuse = reuse or Reuse()
+    order = sorted(pkg_dirs)
+    parts = {pkg.name: reuse.value("tables", [pkg.name], lambda pkg=pkg: _tables_of(pkg)) for pkg in order}
     schemas: dict[str, dict] = {}
     titles: dict[str, str] = {}
-    for pkg in sorted(pkg_dirs):
-        desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
-        for res in desc["resources"]:
-            if res.get("format") != "csv":
-                continue
-            schema = json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))
+    for pkg in order:
+        for name, (schema, title, _) in parts[pkg.name]["tables"].items():
             # A package read from a PDF has its rows' page fields too: the widest schema takes all rows.
-            if len(schema["fields"]) > len(schemas.get(res["name"], {}).get("fields", [])):
-                schemas[res["name"]] = schema
-            titles.setdefault(res["name"], res.get("title") or res["name"])
-            # Parsed, not split on line ends: a quoted cell may hold a line break.
-            with (pkg / res["path"]).open(encoding="utf-8", newline="") as fh:
-                records = list(csv.DictReader(fh))
-            centre = [desc["name"], desc.get("x_short_name") or desc["title"]]
-            rows.setdefault(res["name"], []).extend((centre, record) for record in records)
+            if len(schema["fields"]) > len(schemas.get(name, {}).get("fields", [])):
+                schemas[name] = schema
+            titles.setdefault(name, title)
+    columns = {name: [f["name"] for f in schema["fields"]] for name, schema in schemas.items()}
+    rows: dict[str, list[str]] = {name: [] for name in sorted(schemas)}
+    for pkg in order:
+        part = parts[pkg.name]
+        wanted = {name: columns[name] for name in sorted(part["tables"])}
+        lines = reuse.value(
+            "lines",
+            [pkg.name],
+            lambda pkg=pkg, part=part, wanted=wanted: {
+                name: _lines_of(pkg, part["centre"], part["tables"][name][2], names)
+                for name, names in wanted.items()
+            },
+            extra=json.dumps(wanted),
+        )
+        for name, text in lines.items():
+            rows[name].append(text)
     files: dict[str, bytes] = {}
     resources = []
     centre = [
@@ -168,13 +202,8 @@ def combined(pkg_dirs: list[Path], out_dir: Path) -> dict[str, bytes]:
         schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
-        names = [f["name"] for f in fields]
-        lines = [
-            _csv_cells(centre_cells + [record.get(n) or "" for n in names])
-            for centre_cells, record in rows[name]
-        ]
         header = _csv_cells([f["name"] for f in schema["fields"]])
-        files[f"data/{name}.csv"] = ("\n".join([header, *lines]) + "\n").encode()
+        files[f"data/{name}.csv"] = (header + "\n" + "".join(rows[name])).encode()
         files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
         resources.append(
             {
