@@ -116,6 +116,11 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     reference = tree(project / "plain")
     assert differences(tree(project / "cold"), reference) == []
     assert differences(tree(project / "warm"), reference) == []
+    # The downloads are linked from the docs into the site with the cache on, copied without it.
+    download = next((project / "site_src" / "centres").glob("*/data/*.csv"))
+    rel = download.relative_to(project / "site_src")
+    assert (project / "warm" / rel).stat().st_ino == download.stat().st_ino
+    assert (project / "plain" / rel).stat().st_ino != download.stat().st_ino
 
     # One body page edited: only it is rendered again, and the site still equals MkDocs alone.
     page = next((project / "site_src" / "centres").glob("*/index.md"))

@@ -450,7 +450,7 @@ def check_out(out: Path) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    sizes = args.sizes or ([] if args.pdf_only else [5, 100, 1000])
+    sizes = args.sizes or ([] if args.pdf_only else [1000])
     out = Path(args.out)
     try:
         check_out(out)
@@ -479,7 +479,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="benchmark the build on synthetic centres against a bare MkDocs floor")
-    p.add_argument("sizes", nargs="*", type=int, help="numbers of centres (default: 5 100 1000)")
+    p.add_argument(
+        "sizes",
+        nargs="*",
+        type=int,
+        help="numbers of centres (default: 1000; `nox -s bench -- 10000` for a province)",
+    )
     p.add_argument("--out", default=str(OUT), help="folder for bench.json and bench.md (default: bench/out)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-floor", action="store_true", help="skip the bare MkDocs build")

@@ -17,6 +17,9 @@ A page's key is the sha256 of
 A page that includes other files (pymdownx.snippets, `--8<--`) is never cached: its source alone does
 not say what it shows.
 
+While the cache is on, the static files of docs_dir (the downloads: CSVs, zips, chart specs) are
+hard-linked into the clean site folder rather than copied: the same bytes, at the cost of a link.
+
 Entries live in a folder of their own (`RENDER_CACHE`, default `.build/render-cache` beside the config
 file; `RENDER_CACHE=off` disables the cache), tagged with a CACHEDIR.TAG; after a successful build the
 entries it did not use are removed, so the folder holds one site.
@@ -136,6 +139,7 @@ class RenderCache:
             hint=f"point {ENV} at another folder, or set {ENV}=off",
         )
         self.site = ""
+        self.docs: Path | None = None  # docs_dir, whose files are linked into the site
         self.pending: dict[str, dict] = {}  # src_uri → what `populate` captured, until `build` writes
         self.hits = self.misses = 0
 
@@ -295,6 +299,7 @@ def install(config) -> RenderCache | None:
     folder = Path(setting) if setting else Path(config.config_file_path).parent / DEFAULT
     cache = RenderCache(folder.resolve())
     cache.open()
+    cache.docs = Path(config.docs_dir).resolve()
     _patch()
     _CACHE = cache
     return cache
@@ -319,8 +324,28 @@ def _patch() -> None:
         return
     from functools import partial
 
+    from mkdocs import utils
     from mkdocs.commands import build as mk
 
     mk._populate_page = partial(_populate_page, mk._populate_page)
     mk._build_page = partial(_build_page, mk._build_page)
+    utils.copy_file = partial(_copy_file, utils.copy_file)
     _PATCHED = True
+
+
+def _copy_file(original, source_path: str, output_path: str) -> None:
+    """A file of docs_dir is linked into the clean site folder, not copied: the same bytes, without
+    reading and writing tens of thousands of downloads on every build. Nothing writes into a built
+    site's files in place (our writers replace files whole), so the docs stay as they are. Elsewhere, on
+    another file system or without the cache, a copy."""
+    cache = _CACHE
+    if cache is not None and cache.docs and not os.path.exists(output_path):
+        source = Path(source_path).resolve()
+        if source.is_relative_to(cache.docs) and source.is_file() and not Path(source_path).is_symlink():
+            os.makedirs(os.path.dirname(output_path), exist_ok=True)
+            try:
+                os.link(source, output_path)
+                return
+            except OSError:
+                pass
+    original(source_path, output_path)
