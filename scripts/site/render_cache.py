@@ -289,11 +289,36 @@ def _build_page(original, page, config, doc_files, nav, env, dirty=False, exclud
         del page._render_cache_output, page._render_cache_search
 
 
+# The two steps wrapped, as MkDocs 1.6 defines them; another MkDocs builds without the cache.
+STEPS = {
+    "_populate_page": ["page", "config", "files", "dirty"],
+    "_build_page": ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"],
+}
+
+
+def _supported() -> bool:
+    import inspect
+
+    from mkdocs.commands import build as mk
+
+    return (
+        all(
+            list(inspect.signature(getattr(mk, name, None) or (lambda: None)).parameters) == params
+            for name, params in STEPS.items()
+        )
+        or _PATCHED
+    )
+
+
 def install(config) -> RenderCache | None:
     """Turn the cache on for this build (from the `on_config` hook); None when RENDER_CACHE=off."""
     global _CACHE
     setting = os.environ.get(ENV, "")
     if setting.lower() in ("off", "0", "no"):
+        _CACHE = None
+        return None
+    if not _supported():
+        log.info("render cache off: this MkDocs's build steps are not the ones it wraps (MkDocs 1.6)")
         _CACHE = None
         return None
     folder = Path(setting) if setting else Path(config.config_file_path).parent / DEFAULT
