@@ -139,6 +139,7 @@ class RenderCache:
             hint=f"point {ENV} at another folder, or set {ENV}=off",
         )
         self.site = ""
+        self.every_page_includes = False
         self.docs: Path | None = None  # docs_dir, whose files are linked into the site
         self.pending: dict[str, dict] = {}  # src_uri → what `populate` captured, until `build` writes
         self.hits = self.misses = 0
@@ -168,6 +169,8 @@ class RenderCache:
             ).hexdigest(),
         }
         self.site = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+        # Snippets appended to every page: no page's source says all it shows.
+        self.every_page_includes = bool(config.mdx_configs.get("pymdownx.snippets", {}).get("auto_append"))
 
     # --- entries ------------------------------------------------------------------------------------
 
@@ -175,7 +178,7 @@ class RenderCache:
         if page.file.abs_src_path is None:  # made by a plugin: no source file to key on
             return None
         source = page.file.content_bytes
-        if SNIPPET in source:
+        if SNIPPET in source or self.every_page_includes:
             return None
         h = hashlib.sha256(f"{self.site}\0{page.file.src_uri}\0{page.url}\0".encode())
         h.update(source)
