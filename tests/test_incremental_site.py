@@ -122,15 +122,25 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     assert (project / "warm" / rel).stat().st_ino == download.stat().st_ino
     assert (project / "plain" / rel).stat().st_ino != download.stat().st_ino
 
-    # One body page edited: only it is rendered again, and the site still equals MkDocs alone.
+    # One body page edited and one download replaced, rebuilt into the same site folder (its links to
+    # unchanged downloads are kept, a stray file goes, hidden ones stay, as MkDocs's clean does): only
+    # that page is rendered again, and the site still equals MkDocs alone.
     page = next((project / "site_src" / "centres").glob("*/index.md"))
     page.write_text(page.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
-    edited = mkdocs(project, cache, str(project / "edited"))
+    replaced = project / "site_src" / rel
+    data = replaced.read_bytes()
+    replaced.unlink()
+    replaced.write_bytes(data + b"\n")
+    (project / "warm" / "stray.txt").write_text("left by hand", encoding="utf-8")
+    (project / "warm" / ".hidden").write_text("kept", encoding="utf-8")
+    edited = mkdocs(project, cache, str(project / "warm"))
     assert edited.returncode == 0, edited.stderr[-2000:]
     assert counts(edited)[1] == 1
-    plain = mkdocs(project, "off", str(project / "plain2"))
-    assert differences(tree(project / "edited"), tree(project / "plain2")) == []
-    assert "新增的一段说明" in (project / "edited" / "centres" / page.parent.name / "index.html").read_text(
+    assert not (project / "warm" / "stray.txt").exists() and (project / "warm" / ".hidden").exists()
+    assert (project / "warm" / rel).read_bytes() == data + b"\n"
+    mkdocs(project, "off", str(project / "plain2"))
+    assert differences(tree(project / "warm", skip=(".hidden",)), tree(project / "plain2")) == []
+    assert "新增的一段说明" in (project / "warm" / "centres" / page.parent.name / "index.html").read_text(
         encoding="utf-8"
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 # Hooks are loaded by file path, not as part of the package: make `scripts` importable from any cwd.
 _ROOT = str(Path(__file__).resolve().parents[2])
@@ -41,6 +42,12 @@ def on_config(config):
     except OutputError as err:
         raise PluginError(str(err)) from err
     return config
+
+
+@event_priority(-100)  # after every plugin's: the files of this build are final
+def on_files(files, config):
+    render_cache.keep_links(files)
+    return files
 
 
 def on_nav(nav, config, files):

@@ -18,7 +18,8 @@ A page that includes other files (pymdownx.snippets, `--8<--`) is never cached: 
 not say what it shows.
 
 While the cache is on, the static files of docs_dir (the downloads: CSVs, zips, chart specs) are
-hard-linked into the clean site folder rather than copied: the same bytes, at the cost of a link.
+hard-linked into the site folder rather than copied: the same bytes, at the cost of a link; and the
+clean MkDocs does first keeps the links that are still the very file they would be linked to.
 
 Entries live in a folder of their own (`RENDER_CACHE`, default `.build/render-cache` beside the config
 file; `RENDER_CACHE=off` disables the cache), tagged with a CACHEDIR.TAG; after a successful build the
@@ -141,6 +142,8 @@ class RenderCache:
         self.site = ""
         self.every_page_includes = False
         self.docs: Path | None = None  # docs_dir, whose files are linked into the site
+        self.site_dir = ""  # the site folder (real path), cleaned by `keep_links`
+        self.clean_pending = False
         self.pending: dict[str, dict] = {}  # src_uri → what `populate` captured, until `build` writes
         self.hits = self.misses = 0
 
@@ -328,6 +331,7 @@ def install(config) -> RenderCache | None:
     cache = RenderCache(folder.resolve())
     cache.open()
     cache.docs = Path(config.docs_dir).resolve()
+    cache.site_dir = os.path.realpath(config.site_dir)
     _patch()
     _CACHE = cache
     return cache
@@ -358,7 +362,56 @@ def _patch() -> None:
     mk._populate_page = partial(_populate_page, mk._populate_page)
     mk._build_page = partial(_build_page, mk._build_page)
     utils.copy_file = partial(_copy_file, utils.copy_file)
+    utils.clean_directory = partial(_clean_directory, utils.clean_directory)
     _PATCHED = True
+
+
+def _clean_directory(original, directory: str) -> None:
+    """MkDocs empties the site folder before a build; with the cache on, that waits for `keep_links`."""
+    cache = _CACHE
+    if cache is not None and cache.site_dir and os.path.realpath(directory) == cache.site_dir:
+        cache.clean_pending = True
+        return
+    original(directory)
+
+
+def keep_links(files) -> None:
+    """The clean MkDocs does before a build (everything but hidden entries at the top goes), except the
+    links to docs files that are still those very files (same inode: the same bytes): linking them again
+    would change nothing. Called once the build's files are known (the `on_files` hook)."""
+    cache = _CACHE
+    if cache is None or not cache.clean_pending:
+        return
+    cache.clean_pending = False
+    keep = {
+        os.path.normpath(os.path.join(cache.site_dir, f.dest_uri)): f.abs_src_path
+        for f in files
+        if not f.is_documentation_page() and f.abs_src_path and not os.path.islink(f.abs_src_path)
+    }
+    root = cache.site_dir
+    if not os.path.isdir(root):
+        return
+    for entry in os.listdir(root):
+        if entry.startswith("."):
+            continue
+        top = os.path.join(root, entry)
+        if os.path.islink(top) or not os.path.isdir(top):
+            os.unlink(top)
+            continue
+        for folder, dirs, names in os.walk(top, topdown=False):
+            for name in names:
+                path = os.path.join(folder, name)
+                source = keep.get(path)
+                if source is None or os.path.islink(path) or not os.path.samefile(path, source):
+                    os.unlink(path)
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    os.unlink(path)
+                elif not os.listdir(path):
+                    os.rmdir(path)
+        if not os.listdir(top):
+            os.rmdir(top)
 
 
 def _copy_file(original, source_path: str, output_path: str) -> None:
@@ -367,7 +420,10 @@ def _copy_file(original, source_path: str, output_path: str) -> None:
     site's files in place (our writers replace files whole), so the docs stay as they are. Elsewhere, on
     another file system or without the cache, a copy."""
     cache = _CACHE
-    if cache is not None and cache.docs and not os.path.exists(output_path):
+    if cache is not None and cache.docs and os.path.lexists(output_path):
+        if not os.path.islink(output_path) and os.path.samefile(source_path, output_path):
+            return  # kept by `keep_links`: this very file
+    if cache is not None and cache.docs and not os.path.lexists(output_path):
         source = Path(source_path).resolve()
         if source.is_relative_to(cache.docs) and source.is_file() and not Path(source_path).is_symlink():
             os.makedirs(os.path.dirname(output_path), exist_ok=True)
