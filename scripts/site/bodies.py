@@ -597,7 +597,7 @@ def write_bodies(
     w.bytes(
         "generated/budget-long.zip",
         downloads.zip_members(
-            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()}
+            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()}, site_wide=True
         ),
     )
     return bodies

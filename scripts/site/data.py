@@ -102,4 +102,4 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path], reuse: Re
     files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres", reuse)
     for rel, content in sorted(files.items()):
         w.bytes(f"generated/all-centres/{rel}", content)
-    w.bytes("generated/all-centres.zip", downloads.zip_members(files))
+    w.bytes("generated/all-centres.zip", downloads.zip_members(files, site_wide=True))
