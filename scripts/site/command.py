@@ -61,7 +61,7 @@ class SiteError(Exception):
 PARALLEL_MIN = 16  # below this, starting worker processes costs more than it saves
 # Every page loads the site-wide search index, so it must stay small: up to this many packages it holds
 # each year's page (name, place, project names); above, one entry per body (its body page: name and
-# place), about 20 bytes gzipped each. Past one site, shards carry their own index (scripts/README.md).
+# place). Past one site, shards carry their own index (scripts/README.md).
 SEARCH_FULL_MAX = 1000
 
 
