@@ -50,12 +50,12 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
         code = r["function_class_code"]
         seen.add(code)
         under = [d for d in detail_rows if d["function_code"].startswith(code)]
-        expected, figures, n = column_sum(under, "total")
+        expected, figures, _ = column_sum(under, "total")
         found = decimal(r.get("amount"))
         if not under and found == 0:
             continue  # a class neither table uses: nothing to compare
         args = {**base, "code": code, "item": r.get("item") or code}
-        tol = tolerance(figures + [r.get("amount")], n)
+        tol = tolerance(figures + [r.get("amount")])
         where = f"（第 {line_list(under)} 行）" if under else "（没有该类的行）"
         detail = (
             f"{base['summary_title']}“{args['item']}”{wan_digits(r.get('amount'))}（第 {r['source_line']} 行），"
@@ -78,14 +78,14 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
     # classes spent in the detail tables but not listed in the summary at all
     for code in sorted({d["function_code"][:3] for d in detail_rows} - seen):
         under = [d for d in detail_rows if d["function_code"].startswith(code)]
-        expected, figures, n = column_sum(under, "total")
+        expected, figures, _ = column_sum(under, "total")
         args = {**base, "code": code, "item": f"{code} 类支出"}
         rep.add(
             template,
             args,
             expected=expected,
             found=Decimal(0),
-            tol=tolerance(figures, n),
+            tol=tolerance(figures),
             detail=f"{base['summary_title']}没有列出 {code} 类，但{detail_title}中该类合计 {wan_exact(expected)}（第 {line_list(under)} 行）",
             source_line=under[0].get("source_line"),
         )
@@ -106,7 +106,7 @@ def _compare(rep: Report, template: str, left: tuple, right: tuple, args: dict |
     (lrow, lcol, llabel, lreason), (rrow, rcol, rlabel, rreason) = left, right
     args = args or {}
     if lrow is None or rrow is None:
-        rep.not_applicable(template, args, lreason or rreason)
+        rep.not_applicable(template, args, lreason if lrow is None else rreason)
         return
     a, b = lrow.get(lcol), rrow.get(rcol)
     rep.add(
@@ -114,7 +114,7 @@ def _compare(rep: Report, template: str, left: tuple, right: tuple, args: dict |
         args,
         expected=decimal(b),
         found=decimal(a),
-        tol=tolerance([a, b], 1),
+        tol=tolerance([a, b]),
         detail=f"{llabel} {wan_digits(a)}（第 {lrow.get('source_line')} 行），{rlabel} {wan_digits(b)}（第 {rrow.get('source_line')} 行）",
         source_line=lrow.get("source_line"),
     )
@@ -169,14 +169,14 @@ def check_cross_totals(ex, rep: Report) -> None:
     if g_tot is None or not f_rows:
         rep.not_applicable(template, {}, r5 or missing_reason(ex, "fiscal_summary", rep.titles))
     else:
-        expected, figures, n = column_sum(f_rows, "amount")
+        expected, figures, _ = column_sum(f_rows, "amount")
         a = g_tot.get("total")
         rep.add(
             template,
             {},
             expected=expected,
             found=decimal(a),
-            tol=tolerance(figures + [a], n),
+            tol=tolerance(figures + [a]),
             detail=f"一般公共预算支出表合计 {wan_digits(a)}（第 {g_tot.get('source_line')} 行），财政拨款收支总表一般公共预算"
             f"本年收入与上年结转之和 {wan_exact(expected)}（第 {line_list(f_rows)} 行）",
             source_line=g_tot.get("source_line"),
@@ -215,13 +215,13 @@ def check_three_public(ex, rep: Report) -> None:
         )
     else:
         parts = [p for p in (purchase, operation) if p is not None]
-        found, figures, n = column_sum(parts, "amount")
+        found, figures, _ = column_sum(parts, "amount")
         rep.add(
             "three_public.vehicles_sum",
             {},
             expected=decimal(vehicles.get("amount")),
             found=found,
-            tol=tolerance(figures + [vehicles.get("amount")], n),
+            tol=tolerance(figures + [vehicles.get("amount")]),
             detail=f"小计 {wan_digits(vehicles.get('amount'))}，购置费与运行维护费之和 {wan_exact(found)}"
             + ("（两项均为空）" if all(p.get("amount") in (None, "") for p in parts) else ""),
             source_line=vehicles.get("source_line"),
@@ -231,13 +231,13 @@ def check_three_public(ex, rep: Report) -> None:
 def _parts_sum(rep: Report, template: str, whole: dict, parts: list[dict | None]) -> None:
     """A “三公” figure against the sum of its published parts."""
     parts = [p for p in parts if p is not None]
-    found, figures, n = column_sum(parts, "amount")
+    found, figures, _ = column_sum(parts, "amount")
     rep.add(
         template,
         {},
         expected=decimal(whole.get("amount")),
         found=found,
-        tol=tolerance(figures + [whole.get("amount")], n),
+        tol=tolerance(figures + [whole.get("amount")]),
         detail=f"合计 {wan_digits(whole.get('amount'))}，"
         + "，".join(f"{p['part_name']} {wan_digits(p.get('amount'))}" for p in parts),
         source_line=whole.get("source_line"),
@@ -254,13 +254,13 @@ def _rows_sum(ex, rep: Report, resource: str, template: str, column: str) -> Non
         rep.not_applicable(template, {}, f"{rep.titles.get(resource, resource)}没有合计行")
         return
     items = items_of(rows)
-    found, figures, n = column_sum(items, column)
+    found, figures, _ = column_sum(items, column)
     rep.add(
         template,
         {},
         expected=decimal(total.get(column)),
         found=found,
-        tol=tolerance(figures + [total.get(column)], n),
+        tol=tolerance(figures + [total.get(column)]),
         detail=f"合计 {wan_digits(total.get(column))}（第 {total['source_line']} 行），{len(items)} 行之和 {wan_exact(found)}",
         source_line=total.get("source_line"),
     )
@@ -284,15 +284,13 @@ def check_projects(ex, rep: Report) -> None:
         return
     found, figures, n = column_sum(projects, "total")
     expected = decimal(column.get("project"))
-    row = rep.add(
+    rep.add(
         template,
         {},
         expected=expected,
         found=found,
-        tol=tolerance(figures + [column.get("project")], n),
+        tol=tolerance(figures + [column.get("project")]),
         detail=f"{n} 个绩效目标表的项目资金之和 {wan_exact(found)}，支出总表项目支出合计 {wan_digits(column.get('project'))}"
         f"（第 {column['source_line']} 行）",
         source_line=column.get("source_line"),
     )
-    if row["status"] == "fail":
-        row["detail"] += "；绩效目标表可能只列出了部分项目，或有项目资金与支出总表不一致"

@@ -255,13 +255,13 @@ def check(explanation: list[dict], name: str, previous: dict) -> list[dict]:
             args,
             expected=decimal(digits),
             found=implied,
-            tol=tolerance([t for t in terms if t not in (None, "")]),
+            tol=tolerance(terms),
             detail=f"{said}：{how}；{year} 年数据包（{where}）为 {digits} 万元",
             source_line=line,
         )
         pct = r.get("change_pct")
         if pct not in (None, "") and r.get("change") not in (None, "") and decimal(digits) != 0:
-            places = decimals_of(pct) or 0
+            places = decimals_of(pct)
             calc = (abs(decimal(r["change"])) / decimal(digits) * 100).quantize(Decimal(1).scaleb(-places))
             rep.add(
                 "cross_year.{key}.change_pct",

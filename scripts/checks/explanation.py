@@ -69,7 +69,7 @@ def _class_topic(ex, rep: Report, r: dict, done: set) -> None:
         args,
         expected=decimal(figure),
         found=decimal(r["amount"]),
-        tol=tolerance([r["amount"], figure], 2),
+        tol=tolerance([r["amount"], figure]),
         detail=f"情况说明（第 {r.get('source_line')} 行）“{topic}”{r['amount']} 万元，财政拨款收支总表（第 "
         f"{target.get('source_line')} 行）{wan_digits(figure)}",
         source_line=r.get("source_line"),
@@ -130,7 +130,7 @@ def check_explanation(ex, rep: Report) -> None:
                 args,
                 expected=decimal(figure),
                 found=decimal(amount),
-                tol=tolerance([amount, figure], 1),
+                tol=tolerance([amount, figure]),
                 detail=f"情况说明（第 {line} 行）{entry['title']} {amount} 万元，{args['table']}（第 {target.get('source_line')} 行）"
                 f" {wan_digits(figure)}",
                 source_line=line,
@@ -146,7 +146,7 @@ def check_explanation(ex, rep: Report) -> None:
                 args,
                 expected=abs(calc),
                 found=abs(decimal(change)),
-                tol=tolerance([amount, prev, change], 2),
+                tol=tolerance([amount, prev, change]),
                 detail=f"本年 {amount} 万元，上年 {prev} 万元，公布增减额 {change} 万元，计算得 {exact(calc)} 万元",
                 source_line=line,
             )

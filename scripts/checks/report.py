@@ -28,18 +28,17 @@ def _kind_titles() -> dict[str, str]:
 # ---------------------------------------------------------------- tolerance and formatting
 
 
-def decimals_of(digits: str | None) -> int | None:
-    if digits is None or digits == "":
-        return None
+def decimals_of(digits: str) -> int:
+    """The decimal places of published digits ("1.50" has 2)."""
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
-def tolerance(figures: list[str | None], terms: int | None = None) -> Decimal:
+def tolerance(figures: list[str | None]) -> Decimal:
     """Rounding allowance for comparing published figures (see vocab/checks.json `tolerance`).
 
     Each non-blank figure may be off by half a unit of its last published decimal place, so the
     allowance is the sum of those half-units, capped at `max_units` units of the coarsest precision.
-    A bare "0" adds nothing: it is exact. `terms` is accepted for readability only.
+    A bare "0" adds nothing: it is exact.
     """
     rule = catalogue()["tolerance"]
     places = [decimals_of(f) for f in figures if f not in (None, "") and not re.fullmatch(r"-?0", f)]
@@ -47,7 +46,7 @@ def tolerance(figures: list[str | None], terms: int | None = None) -> Decimal:
         places = [rule["default_decimals"]]
     half_units = sum((Decimal(1).scaleb(-p) / 2 for p in places), Decimal(0))
     cap = Decimal(1).scaleb(-min(places)) * rule["max_units"]
-    return min(half_units, cap).normalize() if half_units else half_units
+    return min(half_units, cap).normalize()
 
 
 class Report:
