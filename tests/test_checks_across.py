@@ -73,6 +73,10 @@ def test_each_class_of_the_summary_equals_its_detail_rows():
     row = rep["cross.budget_summary_class.201"]
     # 20.00 + 10.00 under 201; 3 figures: 0.015
     assert figures(row) == ("pass", "30.00", "30.00", 10) and row["tolerance"] == "0.015"
+    assert (
+        row["detail"]
+        == "收支总表“一般公共服务支出”30.00 万元（第 10 行），支出总表中 201 类各行合计 30.00 万元（第 21、22 行）"
+    )
     assert row["description"] == "收支总表中的“一般公共服务支出”应等于支出总表中201类各行之和"
     assert row["table"] == "收支总表、支出总表"
     assert figures(rep["cross.budget_summary_class.205"]) == ("pass", "8.00", "8.00", 11)
@@ -89,14 +93,15 @@ def test_a_moved_detail_row_fails_its_class_only():
     assert rep["cross.budget_summary_class.205"]["status"] == "pass"
 
 
-def test_a_blank_summary_class_with_spending_below_it_fails_and_says_blank():
+@pytest.mark.parametrize("spent", ["263.108814", "1.00"])
+def test_a_blank_summary_class_with_spending_below_it_fails_and_says_blank(spent):
     """朝阳 210: blank in the 收支总表, 263.108814 in the 支出总表."""
-    rep = class_cross([cls("210", "", 10, "卫生健康支出")], [detail("2100101", "263.108814", 20)])
+    rep = class_cross([cls("210", "", 10, "卫生健康支出")], [detail("2100101", spent, 20)])
     row = rep["cross.budget_summary_class.210"]
-    assert figures(row) == ("fail", "263.108814", "0", 10)
+    assert figures(row) == ("fail", spent, "0", 10)
     assert (
         row["detail"]
-        == "收支总表“卫生健康支出”为空（第 10 行），但支出总表中该类合计 263.108814 万元（第 20 行）"
+        == f"收支总表“卫生健康支出”为空（第 10 行），但支出总表中该类合计 {spent} 万元（第 20 行）"
     )
 
 
@@ -162,21 +167,29 @@ def test_class_cross_not_applicable_says_why(summary_rows, detail_rows, reason):
 
 
 def summary_rows(inc="100.00", exp="90.00"):
+    """This year's totals of the two sides, each after another line of its side."""
     return [
-        {"side": "income", "item_key": "current_total", "row_type": "total", "amount": inc, "source_line": 5},
         {
-            "side": "expenditure",
-            "item_key": "current_total",
-            "row_type": "total",
-            "amount": exp,
-            "source_line": 6,
+            "side": "income",
+            "item_key": "general_budget",
+            "row_type": "item",
+            "amount": "70.00",
+            "source_line": 4,
         },
+        {"side": "income", "item_key": "current_total", "row_type": "total", "amount": inc, "source_line": 5},
         {
             "side": "expenditure",
             "item_key": "grand_total",
             "row_type": "total",
             "amount": "1.00",
             "source_line": 7,
+        },
+        {
+            "side": "expenditure",
+            "item_key": "current_total",
+            "row_type": "total",
+            "amount": exp,
+            "source_line": 6,
         },
     ]
 
@@ -224,8 +237,17 @@ def test_totals_two_tables_publish_agree():
     # 一般公共预算支出表 total = this year's 一般公共预算 income 70.00 + its carry-over 10.00; three figures
     row = rep["cross.general_vs_fiscal_summary"]
     assert figures(row) == ("pass", "80.00", "80.00", 40) and row["tolerance"] == "0.015"
-    assert row["detail"].endswith("（第 50、51 行）")
+    assert row["detail"] == (
+        "一般公共预算支出表合计 80.00 万元（第 40 行），"
+        "财政拨款收支总表一般公共预算本年收入与上年结转之和 80.00 万元（第 50、51 行）"
+    )
     assert rep["cross.summary_expenditure_vs_expenditure_summary"]["tolerance"] == "0.01"
+    details = {
+        "summary_expenditure_vs_expenditure_summary": "收支总表本年支出合计 90.00 万元（第 6 行），支出总表合计 90.00 万元（第 20 行）",
+        "summary_income_vs_income_summary": "收支总表本年收入合计 100.00 万元（第 5 行），收入总表本年收入合计 100.00 万元（第 30 行）",
+        "general_basic_vs_basic_expenditure": "一般公共预算支出表基本支出合计 30.00 万元（第 40 行），基本支出表合计 30.00 万元（第 45 行）",
+    }
+    assert {k: rep[f"cross.{k}"]["detail"] for k in details} == details
 
 
 @pytest.mark.parametrize(
@@ -299,7 +321,15 @@ def test_an_income_summary_without_this_years_column_is_read_by_its_total():
             "summary_expenditure_vs_expenditure_summary",
             "支出总表没有合计行",
         ),
-        ({"budget_summary": summary_rows()[1:]}, "summary_income_vs_income_summary", "收支总表没有合计行"),
+        (
+            {
+                "budget_summary": [
+                    r for r in summary_rows() if r["item_key"] != "current_total" or r["side"] != "income"
+                ]
+            },
+            "summary_income_vs_income_summary",
+            "收支总表没有合计行",
+        ),
         (
             {"income_summary": None},
             "summary_income_vs_income_summary",
@@ -379,6 +409,7 @@ def test_three_public_parts_add_up():
         figures(row) == ("pass", "7.00", "7.00", 74)
         and row["detail"] == "小计 7.00 万元，购置费与运行维护费之和 7.00 万元"
     )
+    assert row["tolerance"] == "0.015"  # the subtotal and its two parts
 
 
 @pytest.mark.parametrize(
@@ -475,7 +506,11 @@ def test_project_sums_agree():
     assert figures(row) == ("pass", "5.00", "5.00", 12) and row["tolerance"] == "0.015"
     assert row["detail"] == "合计 5.00 万元（第 12 行），2 行之和 5.00 万元"
     assert figures(rep["project_expenditure.rows_sum"]) == ("pass", "42.00", "42.00", 22)
-    assert figures(rep["cross.project_expenditure_vs_project_column"]) == ("pass", "42.00", "42.00", 22)
+    row = rep["cross.project_expenditure_vs_project_column"]
+    assert figures(row) == ("pass", "42.00", "42.00", 22)
+    assert (
+        row["detail"] == "项目支出表合计 42.00 万元（第 22 行），支出总表项目支出合计 42.00 万元（第 30 行）"
+    )
     row = rep["cross.performance_projects_vs_project_column"]
     assert figures(row) == ("pass", "42.00", "42.00", 30) and row["tolerance"] == "0.015"
     assert row["detail"].startswith("2 个绩效目标表的项目资金之和 42.00 万元")
@@ -547,7 +582,7 @@ def test_a_moved_project_figure_is_reported(change, check, status, expected, fou
             "本文件没有可读取的“项目支出绩效目标表”，无法核对",
         ),
         (
-            {"performance_projects": [{"total": None}]},
+            {"performance_projects": [{"total": None}, {"total": ""}]},
             "cross.performance_projects_vs_project_column",
             "“项目支出绩效目标表”公开为空，无法核对",
         ),

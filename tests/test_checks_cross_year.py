@@ -22,6 +22,7 @@ def cls(line, code, item, amount, side="expenditure", row_type="item"):
 def tables(**change):
     base = {
         "budget_summary": [
+            at(4, side="income", item_key="current_total", amount="95.00"),
             at(5, side="expenditure", item_key="current_total", amount="100.00"),
             cls(6, "201", "一般公共服务支出", "60.00"),
             cls(7, "205", "教育支出（类）", ""),
@@ -39,7 +40,6 @@ def tables(**change):
             {"side": "income", "row_type": "total", "amount": "90.00", "source_line": 30},
         ],
         "general_budget_expenditure": [
-            {"row_type": "total", "total": "80.00", "source_line": 40},
             {
                 "function_level": "类",
                 "function_name": "一般公共服务支出",
@@ -50,8 +50,12 @@ def tables(**change):
             {"function_level": "项", "function_name": "行政运行", "total": "50.00", "source_line": 43},
             {"function_level": "款", "function_name": "政协事务", "total": "30.00", "source_line": 44},
             {"function_level": "项", "function_name": "行政运行", "total": "30.00", "source_line": 45},
+            {"row_type": "total", "total": "80.00", "source_line": 40},
         ],
-        "operating_expenses": [{"row_type": "total", "total": "10.00", "source_line": 60}],
+        "operating_expenses": [
+            {"row_type": "item", "total": "1.00", "source_line": 59},
+            {"row_type": "total", "total": "10.00", "source_line": 60},
+        ],
         "three_public": [
             {"part": "total", "amount": "4.00", "source_line": 70},
             {"part": "reception", "amount": "1.00", "source_line": 71},
@@ -106,8 +110,16 @@ def test_year_figures_fall_back_to_the_other_tables():
         ],
         general_budget_expenditure=[],
         fiscal_expenditure=[
+            {
+                "function_level": "项",
+                "function_name": "机关服务",
+                "total": "2.00",
+                "source_line": 49,
+            },  # before any 款
             {"function_level": "款", "function_name": "人大事务", "source_line": 50},
             {"function_level": "项", "function_name": "行政运行", "total": "7.00", "source_line": 51},
+            {"function_level": "款", "function_name": None, "source_line": 52},  # a 款 without a name
+            {"function_level": "项", "function_name": "其他", "total": "1.00", "source_line": 53},
         ],
         three_public=[],
     )
@@ -116,13 +128,28 @@ def test_year_figures_fall_back_to_the_other_tables():
     assert figs["fiscal"] == ["91.00", "财政拨款收支总表第 29 行"]
     assert figs["basic"] == ["69.00", "收支总表第 12 行"]
     assert "project" not in figs and "general" not in figs
+    assert {k: v[0] for k, v in figs.items() if k.startswith("item.")} == {
+        "item.机关服务": "2.00",
+        "item.人大事务行政运行": "7.00",
+        "item.行政运行": "7.00",
+        "item.其他": "1.00",
+    }
     assert figs["item.人大事务行政运行"] == ["7.00", "财政拨款支出表第 51 行"]
     assert not any(k.startswith("three_public.") for k in figs)
 
 
-def test_a_figure_without_a_line_says_where_by_its_table_only():
-    rows = tables(operating_expenses=[{"row_type": "total", "total": "10.00", "source_line": ""}])
-    assert cross_year.year_figures(rows, 2019, "x")["figures"]["operating"] == ["10.00", "机关运行经费表"]
+@pytest.mark.parametrize(
+    "where,said",
+    [
+        ({"source_line": ""}, "机关运行经费表"),
+        ({"source_line": None, "source_page": None}, "机关运行经费表"),
+        ({"source_line": 60, "source_page": ""}, "机关运行经费表第 60 行"),  # blanks as read from a CSV
+        ({"source_line": 60, "source_page": 4}, "机关运行经费表第 4 页"),
+    ],
+)
+def test_a_figure_says_where_it_is_as_far_as_known(where, said):
+    rows = tables(operating_expenses=[{"row_type": "total", "total": "10.00", **where}])
+    assert cross_year.year_figures(rows, 2019, "x")["figures"]["operating"] == ["10.00", said]
 
 
 @pytest.mark.parametrize(
@@ -162,6 +189,14 @@ def test_a_statement_is_about_the_first_figure_its_words_name(label, section, se
     assert cross_year._topic(r, {"class.教育": ["1.00", "x"]}) == topic
 
 
+def as_csv(row: dict) -> dict:
+    """A row as read back from a package's CSV: blanks are empty strings, not None."""
+    return {k: "" if v is None else v for k, v in row.items()}
+
+
+FORMS = pytest.mark.parametrize("form", [dict, as_csv], ids=["extracted", "from_csv"])
+
+
 def said(label, amount, change=None, direction=None, previous=None, pct=None, line=1, sentence=None):
     return {
         "label": label,
@@ -192,14 +227,17 @@ def said(label, amount, change=None, direction=None, previous=None, pct=None, li
         (said("x", "100.00", "10.00", "变化"), None),
     ],
 )
-def test_last_years_figure_implied_by_a_statement(row, implied):
-    assert cross_year._implied(row) == (None if implied is None else cross_year.decimal(implied))
+@FORMS
+def test_last_years_figure_implied_by_a_statement(row, implied, form):
+    assert cross_year._implied(form(row)) == (None if implied is None else cross_year.decimal(implied))
 
 
-def test_statements_about_last_year_and_bare_changes():
+@FORMS
+def test_statements_about_last_year_and_bare_changes(form):
     rows = [
         said("支出预算总计", "100.00", "10.00", "增加", line=1),
-        said("收入预算总计", "100.00", sentence="收入预算总计100.00万元。", line=2),  # no change stated
+        # no change stated (上年 named, but neither a change nor last year's figure)
+        said("收入预算总计", "100.00", sentence="收入预算总计100.00万元，与上年口径一致。", line=2),
         # a bare "与上年相比增加…" on the next line takes the figure stated before it
         said("与上年相比", "", "5.00", "增加", line=3, sentence="与上年相比增加5.00万元"),
         said(
@@ -218,14 +256,25 @@ def test_statements_about_last_year_and_bare_changes():
         # same line as the figure before it: takes it even without a 与上年 label
         said("增加", "", "1.00", "增加", line=8, sentence="与上年相比增加1.00万元"),
         said("增加", "", "1.00", "增加", line=9, sentence="与上年相比增加1.00万元"),  # neither: dropped
+        # a dropped bare row is no figure: the next bare row takes the figure before it
+        said("与上年相比", "", "2.00", "增加", line=10, sentence="与上年相比增加2.00万元"),
+        # two figures on one line: the second keeps its own amount and label
+        said("一般公共预算", "90.00", line=11, sentence="一般公共预算90.00万元，其中："),
+        said("基本支出", "60.00", "5.00", "增加", line=11, sentence="基本支出60.00万元，比上年增加5.00万元"),
+        said("与上年相比持平", "", None, "持平", line=12, sentence="与上年相比持平"),  # a bare 持平
+        # last year's figure read, but not the sentence's: not this figure's
+        said("会议费", "2.00", previous="1.50", line=13, sentence="会议费2.00万元，比上年有所减少"),
     ]
-    out = cross_year.statements(rows)
+    out = cross_year.statements([form(r) for r in rows])
     assert [(r["source_line"], r["label"], r["amount"]) for r in out] == [
         (1, "支出预算总计", "100.00"),
         (3, "收入预算总计", "100.00"),
         (6, "项目支出", "40.00"),
         (7, "会议费", "2.00"),
         (8, "培训费", "2.00"),
+        (10, "培训费", "2.00"),
+        (11, "基本支出", "60.00"),
+        (12, "基本支出", "60.00"),
     ]
     assert rows[2]["amount"] == ""  # the input is not changed
 
@@ -256,8 +305,8 @@ PREVIOUS = {
 }
 
 
-def check(rows) -> dict[str, dict]:
-    return {r["check_id"]: r for r in cross_year.check(rows, "江苏省人大", PREVIOUS)}
+def check(rows, previous=PREVIOUS) -> dict[str, dict]:
+    return {r["check_id"]: r for r in cross_year.check(rows, "江苏省人大", previous)}
 
 
 def figures(row):
@@ -289,18 +338,26 @@ def test_a_stated_change_matches_last_years_package():
         (said("支出预算总计", "80.00", "10.00", "增加", pct="11.11"), {"cross_year.total"}),
     ],
 )
-def test_a_restated_figure_or_percentage_fails(row, failing):
-    rep = check([row])
+@FORMS
+def test_a_restated_figure_or_percentage_fails(row, failing, form):
+    rep = check([form(row)])
     assert {k for k, r in rep.items() if r["status"] == "fail"} == failing, rep
 
 
-def test_no_percentage_without_a_change_or_of_a_zero_figure():
-    rep = check([said("支出预算总计", "100.00", previous="90.00", pct="11.11", sentence="上年90.00万元")])
+@FORMS
+def test_no_percentage_without_a_change_or_of_a_zero_figure(form):
+    rep = check(
+        [form(said("支出预算总计", "100.00", previous="90.00", pct="11.11", sentence="上年90.00万元"))]
+    )
     assert set(rep) == {"cross_year.total"}
     assert rep["cross_year.total"]["detail"].endswith(
         "上年为 90.00 万元；2018 年数据包（收支总表第 5 行）为 90.00 万元"
     )
-    rep = check([said("公务接待费", "1.00", "1.00", "增加", pct="100")])
+    # this year's figure, last year's stated figure and the package's: three figures, 0.015
+    assert figures(rep["cross_year.total"]) == ("pass", "90.00", "90.00", "0.015", 1)
+    rep = check([form(said("支出预算总计", "100.00", "10.00", "增加"))])  # no percentage stated
+    assert set(rep) == {"cross_year.total"}
+    rep = check([form(said("公务接待费", "1.00", "1.00", "增加", pct="100"))])
     assert set(rep) == {"cross_year.three_public.reception"}
     assert figures(rep["cross_year.three_public.reception"]) == ("pass", "0", "0", "0.01", 1)
 
@@ -314,10 +371,10 @@ def test_an_unchanged_figure_is_last_years():
 
 def test_a_figure_only_last_years_explanation_stated_is_compared_with_that():
     """A figure no table of last year's package holds, but last year's 情况说明 stated it."""
-    rep = check([said("2019年度其他收入", "4.00", "1.00", "增加", line=4)])
+    rep = check([said("江苏省人大2019年度其他收入", "4.00", "1.00", "增加", line=4)])
     row = rep["cross_year.stated.4"]
     assert figures(row) == ("pass", "3.00", "3.00", "0.015", 4)
-    assert row["description"].startswith("情况说明中“2019年度其他收入”与上年相比的说法")
+    assert row["description"].startswith("情况说明中“江苏省人大2019年度其他收入”与上年相比的说法")
     assert "2018 年数据包（情况说明第 82 行）为 3.00 万元" in row["detail"]
     # a known topic last year's tables lack: the stated figure
     rep = check([said("2019年度单位预留机动经费", "6.00", "1.00", "增加", line=4)])
@@ -336,8 +393,10 @@ def test_what_cannot_be_compared_is_not_applicable():
             said("支出预算总计", "100.00", "10.00", "变化", line=1),
             said("项目支出", "40.00", "3.00", "增加", line=2),
             said("其他收入", "4.00", "1.00", "增加", line=3, sentence=""),
+            said("基本支出", "70.00", "5.00", "增加", line=4),  # checked after those that cannot be
         ]
     )
+    assert figures(rep["cross_year.basic"]) == ("pass", "65.00", "65.00", "0.015", 4)
     row = rep["cross_year.total"]
     assert (row["status"], row["detail"]) == (
         "not_applicable",
@@ -348,10 +407,24 @@ def test_what_cannot_be_compared_is_not_applicable():
         "not_applicable",
         "情况说明（第 2 行）“项目支出40.00万元，与上年相比增加3.00万元”：2018 年数据包中找不到“项目支出”的对应数字",
     )
-    assert set(rep) == {"cross_year.total", "cross_year.project"}  # line 3 says nothing about last year
+    assert set(rep) == {
+        "cross_year.total",
+        "cross_year.project",
+        "cross_year.basic",
+    }  # line 3: not about last year
     rep = check([said("捐赠收入", "4.00", "1.00", "增加", line=3, sentence="捐赠收入比上年增加1.00万元")])
     row = rep["cross_year.line3"]
     assert row["status"] == "not_applicable" and row["description"].startswith("情况说明中“捐赠收入”")
+    # a statement without a label: titled empty; compared with an unlabelled figure stated last year
+    unlabelled = said(None, "4.00", "1.00", "增加", line=5, sentence="比上年增加1.00万元")
+    row = check([unlabelled])["cross_year.line5"]
+    assert row["status"] == "not_applicable" and row["description"].startswith("情况说明中“”与上年")
+    row = check([unlabelled], {**PREVIOUS, "stated": {"": ["3.00", "情况说明第 90 行"]}})[
+        "cross_year.stated.5"
+    ]
+    assert figures(row) == ("pass", "3.00", "3.00", "0.015", 5) and row["description"].startswith(
+        "情况说明中“”与上年"
+    )
 
 
 def test_a_statement_read_from_a_page_says_its_page():

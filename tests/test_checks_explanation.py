@@ -36,6 +36,7 @@ def said(topic, amount, line, previous=None, change=None, pct=None, section=None
 
 TABLES = {
     "budget_summary": [
+        {"side": "income", "item_key": "grand_total", "amount": "120.00", "source_line": 4},
         {"side": "income", "item_key": "current_total", "amount": "95.00", "source_line": 5},
         {"side": "expenditure", "item_key": "current_total", "amount": "90.00", "source_line": 6},
     ],
@@ -143,10 +144,12 @@ def test_a_percentage_is_compared_at_its_published_places():
         (said("支出预算", "90.00", 40, "0.00", "90.00", "100"), {"change_pct"}),  # no percentage of zero
         (said("支出预算", "", 40, "80.00", "10.00", "12.50"), {"amount", "change"}),
         (said("支出预算", None, 40, "80.00", "10.00", "12.50"), {"amount", "change"}),
+        (said("支出预算", "90.00", 40, "80.00", None, "12.50"), {"change", "change_pct"}),
     ],
 )
-def test_what_is_not_stated_is_not_applicable(statement, missing):
-    rep = check([statement])
+@pytest.mark.parametrize("blank", [None, ""], ids=["extracted", "from_csv"])
+def test_what_is_not_stated_is_not_applicable(statement, missing, blank):
+    rep = check([{k: blank if v is None else v for k, v in statement.items()}])
     statuses = {k: rep[f"explanation.expenditure.{k}"]["status"] for k in ("amount", "change", "change_pct")}
     assert {k for k, s in statuses.items() if s == "not_applicable"} == missing, statuses
     reasons = {
@@ -182,6 +185,7 @@ def test_no_statements_no_checks():
             ("explanation.all.amount", "not_applicable", reason)
         ]
         assert rep.rows[0]["table"] == "情况说明、各表"
+        assert rep.rows[0]["description"] == "情况说明中的各项金额应等于各表中的数字"
 
 
 def test_the_first_statement_of_a_topic_is_checked_once():
@@ -191,13 +195,17 @@ def test_the_first_statement_of_a_topic_is_checked_once():
             said("部门支出预算", "99.00", 41),  # another name of the same topic, stated again
             said("收入预算", "95.00", 42),
             said("其他", "1.00", 43),  # a topic with no table figure: not checked
+            said("收支总预算", "120.00", 44),  # the same table and side as 收入预算, another line
         ]
     )
+    assert figures(rep["explanation.budget_total.amount"]) == ("pass", "120.00", "120.00", "0.01", 44)
     assert figures(rep["explanation.expenditure.amount"])[:3] == ("pass", "90.00", "90.00")
     assert "explanation.expenditure.amount.2" not in rep
     assert figures(rep["explanation.income.amount"]) == ("pass", "95.00", "95.00", "0.01", 42)
     assert sorted(rep) == sorted(
-        f"explanation.{t}.{k}" for t in ("expenditure", "income") for k in ("amount", "change", "change_pct")
+        f"explanation.{t}.{k}"
+        for t in ("expenditure", "income", "budget_total")
+        for k in ("amount", "change", "change_pct")
     )
 
 

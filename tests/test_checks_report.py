@@ -5,18 +5,22 @@ and the helpers every family of checks uses to pick rows and sum a column."""
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
 from scripts import checks
 from scripts.checks.report import (
     Report,
+    catalogue,
     column_sum,
+    column_title,
     decimals_of,
     find_total,
     has_field,
     items_of,
     line_list,
+    missing_reason,
     one_row,
     tolerance,
 )
@@ -152,3 +156,37 @@ def test_summary_counts_rows_by_status():
         "not_applicable": 1,
     }
     assert checks.summary([]) == {"pass": 0, "fail": 0, "advisory": 0, "not_applicable": 0}
+
+
+def test_every_table_and_column_a_check_names_has_a_chinese_title():
+    """Descriptions are read by people: no field id (`reserve`, `carry_forward`) may show through."""
+    cat, titles = catalogue(), Report().titles
+    resources = set(cat["sum_columns"]) | set(cat["row_splits"]) | set(cat["hierarchy_codes"])
+    resources |= {p["summary"] for p in cat["class_cross"]} | {
+        d for p in cat["class_cross"] for d in p["detail"]
+    }
+    assert {r for r in resources if not r.startswith("_")} - set(titles) == set()
+    columns = {c for cols in cat["sum_columns"].values() for c in cols}
+    columns |= {
+        c
+        for splits in cat["row_splits"].values()
+        if isinstance(splits, list)
+        for s in splits
+        for c in [s["whole"], *s["parts"]]
+    }
+    assert columns - set(cat["column_titles"]) == set()
+    assert column_title("reserve") == "单位预留机动经费" and column_title("carry_forward") == "结转下年资金"
+
+
+def test_a_table_or_column_without_a_title_is_named_by_its_id():
+    rep = Report()
+    assert (rep.title("budget_summary"), rep.title("x_table")) == ("收支总表", "x_table")
+    assert (column_title("basic"), column_title("x_column")) == ("基本支出", "x_column")
+    assert (
+        missing_reason(SimpleNamespace(resources={}), "x_table", rep)
+        == "本文件没有可读取的“x_table”，无法核对"
+    )
+    assert (
+        missing_reason(SimpleNamespace(resources={}), "three_public", rep)
+        == "本文件没有可读取的““三公”经费支出表”，无法核对"
+    )

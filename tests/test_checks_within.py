@@ -78,6 +78,8 @@ def test_a_moved_item_moves_its_column_only(items, column, status, difference):
     assert (row["status"], row["difference"]) == (status, difference)
     other = rep[f"{RES}.sum.{'basic' if column == 'total' else 'total'}"]
     assert (other["status"], other["difference"]) == ("pass", "0")
+    title = "合计" if column == "total" else "基本支出"
+    assert row["detail"].startswith(f"合计行（第 5 行）“{title}” ")
     if status == "fail":
         assert row["detail"].endswith(f"相差 {difference} 万元")
     else:
@@ -93,19 +95,32 @@ def test_the_last_total_row_is_the_one_compared():
 
 
 @pytest.mark.parametrize(
-    "res_rows,reason",
+    "res_rows,reasons",
     [
-        (None, "本文件没有可读取的“支出总表”，无法核对"),
-        ([], "“支出总表”公开为空，无法核对"),
-        ([line("item", 6, total="1.00", basic="1.00")], "支出总表没有合计行"),
-        ([line("total", 5, total="", basic=None), line("item", 6)], "支出总表没有“合计”栏或该栏全部为空"),
-        ([line("total", 5, total="1.00", basic="1.00")], "支出总表只有合计行，没有可读取的明细行"),
+        (None, ["本文件没有可读取的“支出总表”，无法核对"] * 2),
+        ([], ["“支出总表”公开为空，无法核对"] * 2),
+        ([line("item", 6, total="1.00", basic="1.00")], ["支出总表没有合计行"] * 2),
+        ([line("total", 5, total="1.00", basic="1.00")], ["支出总表只有合计行，没有可读取的明细行"] * 2),
+        # a column not published: the next one is still checked
+        (
+            [line("total", 5, total="", basic="1.00"), line("item", 6, total=None, basic="1.00")],
+            ["支出总表没有“合计”栏或该栏全部为空", None],
+        ),
     ],
 )
-def test_column_sums_not_applicable_say_why(res_rows, reason):
-    row = columns(res_rows, ("total",))[f"{RES}.sum.total"]
-    assert (row["status"], row["detail"]) == ("not_applicable", reason)
-    assert row["expected"] is None and row["found"] is None
+def test_column_sums_not_applicable_say_why(res_rows, reasons):
+    rep = columns(res_rows, ("total", "basic"))
+    for column, reason in zip(("total", "basic"), reasons, strict=True):
+        row = rep[f"{RES}.sum.{column}"]
+        if reason is None:
+            assert row["status"] == "pass"
+        else:
+            assert (row["status"], row["detail"], row["expected"], row["found"]) == (
+                "not_applicable",
+                reason,
+                None,
+                None,
+            )
 
 
 def test_a_column_blank_in_the_total_but_filled_in_an_item_is_checked():
@@ -144,9 +159,10 @@ def gb(line_no, total, basic, project, personnel, public_admin, name="事业运�
 
 def consistent():
     return [
+        gb(9, "", "", "", "", "", "其他"),  # nothing filled in: skipped
         gb(10, "100.00", "60.00", "40.00", "50.00", "10.00", "行政运行"),
         gb(11, "7.50", "7.50", None, "7.50", None, "一般行政管理事务"),  # blank parts count as zero
-        gb(12, None, None, None, None, None, "其他"),  # nothing filled in: skipped
+        gb(12, None, None, None, None, None, "其他"),
     ]
 
 
@@ -168,9 +184,9 @@ def test_every_row_of_a_consistent_table_passes_its_splits():
 
 def test_the_worst_row_is_reported_and_every_failing_row_counted():
     rows = consistent()
-    rows[0]["project"] = "40.10"  # total 100.00 vs 100.10: 0.10 off, 0.085 beyond its 0.015
+    rows[1]["project"] = "40.10"  # total 100.00 vs 100.10: 0.10 off, 0.085 beyond its 0.015
     # total 7.50 vs 7.52: 0.01 beyond its 0.01; basic 7.52 vs personnel 7.48: 0.03 beyond
-    rows[1]["basic"], rows[1]["personnel"] = "7.52", "7.48"
+    rows[2]["basic"], rows[2]["personnel"] = "7.52", "7.48"
     rep = splits(rows)
     row = rep[f"{GB}.total_split"]
     assert row["status"] == "fail"
@@ -230,14 +246,33 @@ def test_failing_lines_are_listed_up_to_six():
     ],
 )
 def test_splits_not_applicable_say_why(res_rows, reason):
-    row = splits(res_rows, SPLITS[:1])[f"{GB}.total_split"]
+    rep = splits(res_rows)
+    row = rep[f"{GB}.total_split"]
     assert (row["status"], row["detail"]) == ("not_applicable", reason)
+    assert rep[f"{GB}.basic_split"]["status"] == "not_applicable"  # every split gets its row
 
 
 def test_a_split_with_only_one_part_published_is_still_checked():
     rows = [line("item", 10, total="5.00", basic="5.00"), line("item", 11, total="2.00", basic="1.00")]
     row = splits(rows, SPLITS[:1])[f"{GB}.total_split"]
     assert (row["status"], row["source_line"], row["difference"]) == ("fail", 11, "-1.00")
+    # a row with the whole and no part filled in: its parts are zero
+    rows[1] = line("item", 11, total="2.00")
+    row = splits(rows, SPLITS[:1])[f"{GB}.total_split"]
+    assert (row["status"], row["source_line"], row["found"]) == ("fail", 11, "0")
+    # and the other split of the table, whose parts are not published, is not applicable
+    rep = splits(rows, SPLITS[::-1])
+    assert (
+        rep[f"{GB}.basic_split"]["status"] == "not_applicable"
+        and rep[f"{GB}.total_split"]["status"] == "fail"
+    )
+
+
+def test_a_row_at_its_rounding_allowance_fits():
+    """total 10.00 against basic 10.01 and a blank project: 0.01 off, two figures allow 0.01."""
+    row = splits([gb(10, "10.00", "10.01", None, None, None)], SPLITS[:1])[f"{GB}.total_split"]
+    assert (row["status"], row["difference"], row["tolerance"]) == ("pass", "0.01", "0.01")
+    assert row["detail"] == "全部已填列的行均相符"
 
 
 # ---------------------------------------------------------------- 类 / 款 / 项
@@ -302,6 +337,22 @@ def test_a_moved_class_fails_itself_and_its_parent():
         "第 12 行“20502 普通教育”合计 8.50 万元，下级之和 8.00 万元"
     )
     assert (row["source_line"], row["difference"]) == (11, "0.50")  # equal misfits: the first
+
+
+def test_a_class_without_rows_below_it_is_passed_over():
+    rows = [
+        coded("class", 4, "199", "5.00"),
+        coded("class", 5, "201", "1.00"),
+        coded("item", 6, "2010101", "2.00"),
+    ]
+    row = hierarchy(rows)
+    assert (row["status"], row["source_line"], row["found"]) == ("fail", 5, "2.00")
+
+
+def test_a_class_at_its_rounding_allowance_fits():
+    row = hierarchy([coded("class", 5, "201", "10.00"), coded("item", 6, "2010101", "10.01")])
+    assert (row["status"], row["difference"], row["tolerance"]) == ("pass", "0.01", "0.01")
+    assert row["detail"] == "全部 1 个汇总行均等于其下级之和"
 
 
 def test_at_most_five_failing_classes_are_named():

@@ -22,17 +22,16 @@ from scripts.numfmt import wan_digits, wan_exact
 
 
 def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None:
-    titles = rep.titles
     srows = [r for r in ex.rows(summary) if r.get("side") == "expenditure" and r.get("function_class_code")]
     detail_rows = [
         r for d in details for r in ex.rows(d) if r.get("row_type") == "item" and r.get("function_code")
     ]
-    detail_title = "、".join(titles.get(d, d) for d in details)
+    detail_title = "、".join(rep.title(d) for d in details)
     base = {
         "summary": summary,
-        "summary_title": titles.get(summary, summary),
+        "summary_title": rep.title(summary),
         "detail_title": detail_title,
-        "table": f"{titles.get(summary, summary)}、{detail_title}",
+        "table": f"{rep.title(summary)}、{detail_title}",
     }
     template = "cross.{summary}_class.{code}"
     if not srows or not detail_rows:
@@ -40,9 +39,9 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
         rep.not_applicable(
             template,
             {**base, "code": "all", "item": "各类支出"},
-            missing_reason(ex, missing, titles)
+            missing_reason(ex, missing, rep)
             if not ex.rows(missing)
-            else f"{titles.get(missing, missing)}没有功能分类科目编码",
+            else f"{rep.title(missing)}没有功能分类科目编码",
         )
         return
     seen = set()
@@ -91,13 +90,14 @@ def check_class_cross(ex, rep: Report, summary: str, details: list[str]) -> None
         )
 
 
-def _figure(ex, rep, resource: str, column: str, **match) -> tuple[dict | None, str]:
+def _figure(ex, rep, resource: str, **match) -> tuple[dict | None, str]:
+    """The row holding a table's figure: its 合计 row, or the row matching `match`; else why not."""
     rows = ex.rows(resource)
     if not rows:
-        return None, missing_reason(ex, resource, rep.titles)
+        return None, missing_reason(ex, resource, rep)
     row = find_total(rows) if not match else one_row(rows, **match)
     if row is None:
-        return None, f"{rep.titles.get(resource, resource)}没有合计行"
+        return None, f"{rep.title(resource)}没有合计行"
     return row, ""
 
 
@@ -121,16 +121,16 @@ def _compare(rep: Report, template: str, left: tuple, right: tuple, args: dict |
 
 
 def check_cross_totals(ex, rep: Report) -> None:
-    s_exp, r1 = _figure(ex, rep, "budget_summary", "amount", side="expenditure", item_key="current_total")
-    s_inc, r2 = _figure(ex, rep, "budget_summary", "amount", side="income", item_key="current_total")
-    e_tot, r3 = _figure(ex, rep, "expenditure_summary", "total")
+    s_exp, r1 = _figure(ex, rep, "budget_summary", side="expenditure", item_key="current_total")
+    s_inc, r2 = _figure(ex, rep, "budget_summary", side="income", item_key="current_total")
+    e_tot, r3 = _figure(ex, rep, "expenditure_summary")
     _compare(
         rep,
         "cross.summary_expenditure_vs_expenditure_summary",
         (s_exp, "amount", "收支总表本年支出合计", r1),
         (e_tot, "total", "支出总表合计", r3),
     )
-    i_tot, r4 = _figure(ex, rep, "income_summary", "current_total")
+    i_tot, r4 = _figure(ex, rep, "income_summary")
     column, label = "current_total", "收入总表本年收入合计"
     if (
         i_tot is not None
@@ -145,8 +145,8 @@ def check_cross_totals(ex, rep: Report) -> None:
         (s_inc, "amount", "收支总表本年收入合计", r2),
         (i_tot, column, label, r4),
     )
-    g_tot, r5 = _figure(ex, rep, "general_budget_expenditure", "basic")
-    b_tot, r6 = _figure(ex, rep, "basic_expenditure", "total")
+    g_tot, r5 = _figure(ex, rep, "general_budget_expenditure")
+    b_tot, r6 = _figure(ex, rep, "basic_expenditure")
     split = has_field(ex.rows("general_budget_expenditure"), "basic")
     _compare(
         rep,
@@ -167,7 +167,7 @@ def check_cross_totals(ex, rep: Report) -> None:
     ]
     template = "cross.general_vs_fiscal_summary"
     if g_tot is None or not f_rows:
-        rep.not_applicable(template, {}, r5 or missing_reason(ex, "fiscal_summary", rep.titles))
+        rep.not_applicable(template, {}, r5 or missing_reason(ex, "fiscal_summary", rep))
     else:
         expected, figures, _ = column_sum(f_rows, "amount")
         a = g_tot.get("total")
@@ -186,7 +186,7 @@ def check_cross_totals(ex, rep: Report) -> None:
 def check_three_public(ex, rep: Report) -> None:
     rows = ex.rows("three_public")
     if not rows:
-        reason = missing_reason(ex, "three_public", rep.titles)
+        reason = missing_reason(ex, "three_public", rep)
         rep.not_applicable("three_public.parts_sum", {}, reason)
         rep.not_applicable("three_public.vehicles_sum", {}, reason)
         return
@@ -247,11 +247,11 @@ def _parts_sum(rep: Report, template: str, whole: dict, parts: list[dict | None]
 def _rows_sum(ex, rep: Report, resource: str, template: str, column: str) -> None:
     rows = ex.rows(resource)
     if not rows:
-        rep.not_applicable(template, {}, missing_reason(ex, resource, rep.titles))
+        rep.not_applicable(template, {}, missing_reason(ex, resource, rep))
         return
     total = find_total(rows)
     if total is None:
-        rep.not_applicable(template, {}, f"{rep.titles.get(resource, resource)}没有合计行")
+        rep.not_applicable(template, {}, f"{rep.title(resource)}没有合计行")
         return
     items = items_of(rows)
     found, figures, _ = column_sum(items, column)
@@ -269,8 +269,8 @@ def _rows_sum(ex, rep: Report, resource: str, template: str, column: str) -> Non
 def check_projects(ex, rep: Report) -> None:
     _rows_sum(ex, rep, "procurement", "procurement.rows_sum", "amount")
     _rows_sum(ex, rep, "project_expenditure", "project_expenditure.rows_sum", "total")
-    column, reason = _figure(ex, rep, "expenditure_summary", "project")
-    pe_total, reason2 = _figure(ex, rep, "project_expenditure", "total")
+    column, reason = _figure(ex, rep, "expenditure_summary")
+    pe_total, reason2 = _figure(ex, rep, "project_expenditure")
     _compare(
         rep,
         "cross.project_expenditure_vs_project_column",
@@ -280,7 +280,7 @@ def check_projects(ex, rep: Report) -> None:
     projects = [r for r in ex.rows("performance_projects") if r.get("total") not in (None, "")]
     template = "cross.performance_projects_vs_project_column"
     if column is None or not projects:
-        rep.not_applicable(template, {}, reason or missing_reason(ex, "performance_projects", rep.titles))
+        rep.not_applicable(template, {}, reason or missing_reason(ex, "performance_projects", rep))
         return
     found, figures, n = column_sum(projects, "total")
     expected = decimal(column.get("project"))

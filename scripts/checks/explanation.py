@@ -100,14 +100,13 @@ def check_explanation(ex, rep: Report) -> None:
         if entry is None:
             _class_topic(ex, rep, r, done)
             continue
-        if entry["key"] in done or chosen[entry["key"]] is not r:
+        if chosen[entry["key"]] is not r:  # one statement per topic: the chosen one
             continue
-        done.add(entry["key"])
         entry = _source(ex, entry)
         args = {
             "key": entry["key"],
             "title": entry["title"],
-            "table": rep.titles.get(entry["resource"], entry["resource"]),
+            "table": rep.title(entry["resource"]),
         }
         line = r.get("source_line")
         amount = r.get("amount")
@@ -120,7 +119,7 @@ def check_explanation(ex, rep: Report) -> None:
             rep.not_applicable(
                 "explanation.{key}.amount",
                 args,
-                missing_reason(ex, entry["resource"], rep.titles)
+                missing_reason(ex, entry["resource"], rep)
                 if not ex.rows(entry["resource"])
                 else f"{args['table']}中找不到对应数字",
             )
@@ -150,7 +149,7 @@ def check_explanation(ex, rep: Report) -> None:
                 detail=f"本年 {amount} 万元，上年 {prev} 万元，公布增减额 {change} 万元，计算得 {exact(calc)} 万元",
                 source_line=line,
             )
-        if pct in (None, "") or prev in (None, "") or change in (None, "") or decimal(prev) == 0:
+        if pct in (None, "") or change in (None, "") or decimal(prev) == 0:  # a blank prev is zero
             rep.not_applicable(
                 "explanation.{key}.change_pct", args, f"情况说明第 {line} 行没有增减幅度或上年数为零"
             )

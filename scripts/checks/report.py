@@ -49,6 +49,11 @@ def tolerance(figures: list[str | None]) -> Decimal:
     return min(half_units, cap).normalize()
 
 
+def column_title(column: str) -> str:
+    """A column's Chinese title from the catalogue; a column it does not title is named by its field."""
+    return catalogue()["column_titles"].get(column, column)
+
+
 class Report:
     """Collects quality-report rows; descriptions come from the catalogue."""
 
@@ -56,6 +61,10 @@ class Report:
         self.rows: list[dict] = []
         self.ids: set[str] = set()
         self.titles = _kind_titles()
+
+    def title(self, resource: str) -> str:
+        """A table's Chinese title; a resource no table kind titles is named by its id."""
+        return self.titles.get(resource, resource)
 
     def add(
         self,
@@ -70,7 +79,8 @@ class Report:
         source_line: int | None = None,
     ) -> dict:
         spec = catalogue()["checks"][template]
-        args = {"table": self.titles.get(args.get("resource", ""), args.get("resource", "")), **args}
+        if "resource" in args:  # the table a per-resource check names, unless the caller names it
+            args = {"table": self.title(args["resource"]), **args}
         if status is None:
             status = "pass" if abs(found - expected) <= tol else "fail"
         if status == "fail" and spec.get("advisory"):
@@ -101,8 +111,8 @@ class Report:
         return self.add(template, args, status="not_applicable", detail=reason)
 
 
-def missing_reason(ex, resource: str, titles: dict[str, str]) -> str:
-    name = titles.get(resource, resource)
+def missing_reason(ex, resource: str, rep: Report) -> str:
+    name = rep.title(resource)
     res = ex.resources.get(resource)
     if res is None:
         return f"本文件没有可读取的“{name}”，无法核对"

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from scripts.checks.report import (
     Report,
-    catalogue,
     column_sum,
+    column_title,
     find_total,
     has_field,
     items_of,
@@ -57,7 +57,6 @@ def _check_use_side(rep: Report, rows: list[dict], name: str, args: dict) -> Non
 
 def check_two_sided(ex, rep: Report, resource: str) -> None:
     rows = ex.rows(resource)
-    titles = rep.titles
     args = {"resource": resource}
     templates = [
         "{resource}.income_items_sum",
@@ -68,9 +67,9 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
     ]
     if not rows:
         for t in templates:
-            rep.not_applicable(t, args, missing_reason(ex, resource, titles))
+            rep.not_applicable(t, args, missing_reason(ex, resource, rep))
         return
-    name = titles.get(resource, resource)
+    name = rep.title(resource)
     for side, template, word in (("income", templates[0], "收入"), ("expenditure", templates[1], "支出")):
         side_rows = [r for r in rows if r.get("side") == side]
         current = _current(side_rows)
@@ -153,12 +152,11 @@ def check_two_sided(ex, rep: Report, resource: str) -> None:
 
 def check_columns(ex, rep: Report, resource: str, columns: list[str]) -> None:
     rows = ex.rows(resource)
-    name = rep.titles.get(resource, resource)
-    col_titles = catalogue()["column_titles"]
+    name = rep.title(resource)
     for column in columns:
-        args = {"resource": resource, "column": column, "column_title": col_titles.get(column, column)}
+        args = {"resource": resource, "column": column, "column_title": column_title(column)}
         if not rows:
-            rep.not_applicable("{resource}.sum.{column}", args, missing_reason(ex, resource, rep.titles))
+            rep.not_applicable("{resource}.sum.{column}", args, missing_reason(ex, resource, rep))
             continue
         total = find_total(rows)
         if total is None:
@@ -191,19 +189,18 @@ def check_columns(ex, rep: Report, resource: str, columns: list[str]) -> None:
 
 def check_splits(ex, rep: Report, resource: str, splits: list[dict]) -> None:
     rows = ex.rows(resource)
-    name = rep.titles.get(resource, resource)
-    col_titles = catalogue()["column_titles"]
+    name = rep.title(resource)
     for split in splits:
         whole, parts = split["whole"], split["parts"]
         args = {
             "resource": resource,
             "split": split["name"],
-            "whole_title": col_titles.get(whole, whole),
-            "parts_title": "与".join(f"“{col_titles.get(p, p)}”" for p in parts),
+            "whole_title": column_title(whole),
+            "parts_title": "与".join(f"“{column_title(p)}”" for p in parts),
         }
         template = "{resource}.{split}"
         if not rows:
-            rep.not_applicable(template, args, missing_reason(ex, resource, rep.titles))
+            rep.not_applicable(template, args, missing_reason(ex, resource, rep))
             continue
         present = [p for p in parts if has_field(rows, p)]
         if not has_field(rows, whole) or not present:
@@ -238,7 +235,6 @@ def check_splits(ex, rep: Report, resource: str, splits: list[dict]) -> None:
             expected=expected,
             found=found,
             tol=tol,
-            status="fail" if failing else "pass",
             detail=detail,
             source_line=r.get("source_line"),
         )
@@ -248,13 +244,13 @@ def check_hierarchy(ex, rep: Report, resource: str, code_field: str) -> None:
     rows = ex.rows(resource)
     args = {"resource": resource}
     template = "{resource}.hierarchy"
-    name = rep.titles.get(resource, resource)
+    name = rep.title(resource)
     classes = [r for r in rows if r.get("row_type") == "class" and r.get(code_field)]
     if not classes:
         rep.not_applicable(
             template,
             args,
-            missing_reason(ex, resource, rep.titles) if not rows else f"{name}不分类、款列示汇总行",
+            missing_reason(ex, resource, rep) if not rows else f"{name}不分类、款列示汇总行",
         )
         return
     coded = [r for r in rows if r.get(code_field) and r.get("row_type") in ("class", "item")]
@@ -292,7 +288,6 @@ def check_hierarchy(ex, rep: Report, resource: str, code_field: str) -> None:
         expected=expected,
         found=found,
         tol=tol,
-        status="fail" if failing else "pass",
         detail=detail,
         source_line=cls.get("source_line"),
     )
