@@ -192,3 +192,36 @@ def test_items_sum_passes_exactly_when_the_sum_is_within_rounding(inc, exp, carr
     assert rep["expenditure_items_sum"]["status"] == "pass"
     assert rep["income_total_composition"]["status"] == "pass"
     assert rep["totals_balance"]["status"] == ("pass" if abs(total - sum(exp)) <= 1 else "fail")
+
+
+def test_details_and_tolerances_state_the_figures_compared():
+    """Each figure compared counts half a cent of tolerance, and the detail names each figure."""
+    rep = run(table())
+    # income: items 100.00 + 50.00 (the numbered part inside 100.00 not again) and the total
+    assert rep["income_items_sum"]["tolerance"] == "0.015"
+    # composition: 总计, 本年收入合计 and 上年结转结余
+    assert rep["income_total_composition"]["tolerance"] == "0.015"
+    assert (
+        rep["income_total_composition"]["detail"]
+        == "总计 170.00 万元，本年收入合计 150.00 万元，上年结转结余 20.00 万元"
+    )
+    assert rep["expenditure_total_composition"]["detail"] == (
+        "总计 170.00 万元，本年支出合计 150.00 万元，年终结转结余 20.00 万元"
+    )
+    rows = [r for r in table() if not (r["item_key"] == "current_total" and r["side"] == "expenditure")]
+    rep = run(rows)
+    assert rep["expenditure_items_sum"]["detail"] == "收支总表中找不到本年支出合计行"
+    assert rep["expenditure_total_composition"]["detail"] == "收支总表中找不到总计行或本年支出合计行"
+    rows = [r for r in table() if not (r["item_key"] == "current_total" and r["side"] == "income")]
+    assert run(rows)["income_total_composition"]["detail"] == "收支总表中找不到总计行或本年收入合计行"
+
+
+def test_blanks_read_back_from_a_csv_are_blanks():
+    """Blank cells as read from a package's CSV are empty strings: counted as blank, not as figures."""
+    items_sum = run(table(inc=("100.00", "", "20.00", "10.00"), inc_total="150.00"))["income_items_sum"]
+    assert items_sum["status"] == "fail" and "1 项收入为空" in items_sum["detail"]
+    rows = table(carry="") + [
+        row("income", 23, "12.00", 23, None, "carryover", parent_seq=21),
+        row("income", 24, "8.00", 24, None, "carryover", parent_seq=21),
+    ]
+    assert run(rows)["income_total_composition"]["status"] == "pass"

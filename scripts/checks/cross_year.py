@@ -170,12 +170,12 @@ def _topic(r: dict, figures: dict) -> tuple[str, str] | None:
 
 def statements(rows: list[dict]) -> list[dict]:
     """Explanation rows stating a change or last year's figure, each with the figure it is about (a bare
-    "与上年相比增加X万元" row takes the amount and label of the figure stated just before it)."""
+    "与上年相比增加X万元" or "与上年持平" row takes the amount and label of the figure stated just before it)."""
     out, before = [], None
     for r in rows:
         has_change = r.get("change") not in (None, "") or r.get("previous_amount") not in (None, "")
         same = r.get("direction") == "持平"
-        if r.get("amount") in (None, "") and has_change and before is not None:
+        if r.get("amount") in (None, "") and (has_change or same) and before is not None:
             if before.get("source_line") == r.get("source_line") or norm(r.get("label")).startswith("与上年"):
                 r = dict(r, amount=before["amount"], label=before["label"])
         if (has_change or same) and r.get("amount") not in (None, "") and _about_last_year(r):
@@ -225,12 +225,12 @@ def check(explanation: list[dict], name: str, previous: dict) -> list[dict]:
         if topic is None and label_key in previous["stated"]:
             topic = (f"stated.{line}", str(r.get("label") or "").strip())
         key, title = topic or (f"line{line}", str(r.get("label") or "").strip())
-        figure = figures.get(key) if topic else None
+        figure = figures.get(key)  # None for a `line…` key
         if figure is None and label_key in previous["stated"]:
             figure = previous["stated"][label_key]
         args = {"key": key, "title": title, "year": year}
         implied = _implied(r)
-        said = f"情况说明（第 {r.get('source_page') or line} {'页' if r.get('source_page') else '行'}）“{r.get('sentence') or ''}”"
+        said = f"情况说明（第 {r.get('source_page') or line} {'页' if r.get('source_page') else '行'}）“{r['sentence']}”"
         if implied is None:
             rep.not_applicable("cross_year.{key}", args, f"{said}：没有写明增减方向，无法推算上年数")
             continue
@@ -255,13 +255,13 @@ def check(explanation: list[dict], name: str, previous: dict) -> list[dict]:
             args,
             expected=decimal(digits),
             found=implied,
-            tol=tolerance([t for t in terms if t not in (None, "")]),
+            tol=tolerance(terms),
             detail=f"{said}：{how}；{year} 年数据包（{where}）为 {digits} 万元",
             source_line=line,
         )
         pct = r.get("change_pct")
         if pct not in (None, "") and r.get("change") not in (None, "") and decimal(digits) != 0:
-            places = decimals_of(pct) or 0
+            places = decimals_of(pct)
             calc = (abs(decimal(r["change"])) / decimal(digits) * 100).quantize(Decimal(1).scaleb(-places))
             rep.add(
                 "cross_year.{key}.change_pct",

@@ -69,7 +69,7 @@ def _class_topic(ex, rep: Report, r: dict, done: set) -> None:
         args,
         expected=decimal(figure),
         found=decimal(r["amount"]),
-        tol=tolerance([r["amount"], figure], 2),
+        tol=tolerance([r["amount"], figure]),
         detail=f"情况说明（第 {r.get('source_line')} 行）“{topic}”{r['amount']} 万元，财政拨款收支总表（第 "
         f"{target.get('source_line')} 行）{wan_digits(figure)}",
         source_line=r.get("source_line"),
@@ -100,14 +100,13 @@ def check_explanation(ex, rep: Report) -> None:
         if entry is None:
             _class_topic(ex, rep, r, done)
             continue
-        if entry["key"] in done or chosen[entry["key"]] is not r:
+        if chosen[entry["key"]] is not r:  # one statement per topic: the chosen one
             continue
-        done.add(entry["key"])
         entry = _source(ex, entry)
         args = {
             "key": entry["key"],
             "title": entry["title"],
-            "table": rep.titles.get(entry["resource"], entry["resource"]),
+            "table": rep.title(entry["resource"]),
         }
         line = r.get("source_line")
         amount = r.get("amount")
@@ -120,7 +119,7 @@ def check_explanation(ex, rep: Report) -> None:
             rep.not_applicable(
                 "explanation.{key}.amount",
                 args,
-                missing_reason(ex, entry["resource"], rep.titles)
+                missing_reason(ex, entry["resource"], rep)
                 if not ex.rows(entry["resource"])
                 else f"{args['table']}中找不到对应数字",
             )
@@ -130,7 +129,7 @@ def check_explanation(ex, rep: Report) -> None:
                 args,
                 expected=decimal(figure),
                 found=decimal(amount),
-                tol=tolerance([amount, figure], 1),
+                tol=tolerance([amount, figure]),
                 detail=f"情况说明（第 {line} 行）{entry['title']} {amount} 万元，{args['table']}（第 {target.get('source_line')} 行）"
                 f" {wan_digits(figure)}",
                 source_line=line,
@@ -146,11 +145,11 @@ def check_explanation(ex, rep: Report) -> None:
                 args,
                 expected=abs(calc),
                 found=abs(decimal(change)),
-                tol=tolerance([amount, prev, change], 2),
+                tol=tolerance([amount, prev, change]),
                 detail=f"本年 {amount} 万元，上年 {prev} 万元，公布增减额 {change} 万元，计算得 {exact(calc)} 万元",
                 source_line=line,
             )
-        if pct in (None, "") or prev in (None, "") or change in (None, "") or decimal(prev) == 0:
+        if pct in (None, "") or change in (None, "") or decimal(prev) == 0:  # a blank prev is zero
             rep.not_applicable(
                 "explanation.{key}.change_pct", args, f"情况说明第 {line} 行没有增减幅度或上年数为零"
             )

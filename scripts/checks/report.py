@@ -28,18 +28,17 @@ def _kind_titles() -> dict[str, str]:
 # ---------------------------------------------------------------- tolerance and formatting
 
 
-def decimals_of(digits: str | None) -> int | None:
-    if digits is None or digits == "":
-        return None
+def decimals_of(digits: str) -> int:
+    """The decimal places of published digits ("1.50" has 2)."""
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
-def tolerance(figures: list[str | None], terms: int | None = None) -> Decimal:
+def tolerance(figures: list[str | None]) -> Decimal:
     """Rounding allowance for comparing published figures (see vocab/checks.json `tolerance`).
 
     Each non-blank figure may be off by half a unit of its last published decimal place, so the
     allowance is the sum of those half-units, capped at `max_units` units of the coarsest precision.
-    A bare "0" adds nothing: it is exact. `terms` is accepted for readability only.
+    A bare "0" adds nothing: it is exact.
     """
     rule = catalogue()["tolerance"]
     places = [decimals_of(f) for f in figures if f not in (None, "") and not re.fullmatch(r"-?0", f)]
@@ -47,7 +46,12 @@ def tolerance(figures: list[str | None], terms: int | None = None) -> Decimal:
         places = [rule["default_decimals"]]
     half_units = sum((Decimal(1).scaleb(-p) / 2 for p in places), Decimal(0))
     cap = Decimal(1).scaleb(-min(places)) * rule["max_units"]
-    return min(half_units, cap).normalize() if half_units else half_units
+    return min(half_units, cap).normalize()
+
+
+def column_title(column: str) -> str:
+    """A column's Chinese title from the catalogue; a column it does not title is named by its field."""
+    return catalogue()["column_titles"].get(column, column)
 
 
 class Report:
@@ -57,6 +61,10 @@ class Report:
         self.rows: list[dict] = []
         self.ids: set[str] = set()
         self.titles = _kind_titles()
+
+    def title(self, resource: str) -> str:
+        """A table's Chinese title; a resource no table kind titles is named by its id."""
+        return self.titles.get(resource, resource)
 
     def add(
         self,
@@ -71,7 +79,8 @@ class Report:
         source_line: int | None = None,
     ) -> dict:
         spec = catalogue()["checks"][template]
-        args = {"table": self.titles.get(args.get("resource", ""), args.get("resource", "")), **args}
+        if "resource" in args:  # the table a per-resource check names, unless the caller names it
+            args = {"table": self.title(args["resource"]), **args}
         if status is None:
             status = "pass" if abs(found - expected) <= tol else "fail"
         if status == "fail" and spec.get("advisory"):
@@ -102,8 +111,8 @@ class Report:
         return self.add(template, args, status="not_applicable", detail=reason)
 
 
-def missing_reason(ex, resource: str, titles: dict[str, str]) -> str:
-    name = titles.get(resource, resource)
+def missing_reason(ex, resource: str, rep: Report) -> str:
+    name = rep.title(resource)
     res = ex.resources.get(resource)
     if res is None:
         return f"本文件没有可读取的“{name}”，无法核对"
