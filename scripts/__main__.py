@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "scripts.site",
     "scripts.bench.synth",
     "scripts.bench.run",
+    "scripts.bench.shards",
 )
 
 
