@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "scripts.bench.synth",
     "scripts.bench.run",
     "scripts.bench.validation",
+    "scripts.bench.shards",
 )
 
 
