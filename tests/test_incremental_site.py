@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from site_project import ROOT, make_project, run_site
 
 from scripts.site import generate
-from tests.site_project import ROOT, make_project, run_site
 
 PACKAGES = ROOT / "datapackages"
 
