@@ -92,6 +92,13 @@ def counts(proc: subprocess.CompletedProcess) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
+def segmented(proc: subprocess.CompletedProcess) -> int:
+    """Runs of Chinese the build had jieba segment (the others came from the cache)."""
+    found = re.search(r"(\d+) new runs of Chinese segmented", proc.stderr)
+    assert found, proc.stderr[-2000:]
+    return int(found.group(1))
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, packages) -> Path:
     proj = make_project(tmp_path_factory.mktemp("site"))
@@ -106,10 +113,12 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     assert cold.returncode == 0, cold.stderr[-2000:]
     reused, rendered = counts(cold)
     assert reused == 0 and rendered > 20
+    assert segmented(cold) > 100
     warm = mkdocs(project, cache, str(project / "warm"))
     assert warm.returncode == 0, warm.stderr[-2000:]
     # Every page but the one that includes generated parts (snippets) comes from the cache.
     assert counts(warm) == (rendered, 0)
+    assert segmented(warm) == 0
     plain = mkdocs(project, "off", str(project / "plain"))
     assert plain.returncode == 0, plain.stderr[-2000:]
     assert "render cache:" not in plain.stderr
@@ -126,7 +135,7 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     # unchanged downloads are kept, a stray file goes, hidden ones stay, as MkDocs's clean does): only
     # that page is rendered again, and the site still equals MkDocs alone.
     page = next((project / "site_src" / "centres").glob("*/index.md"))
-    page.write_text(page.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8") + "\n## 补充说明\n\n新增的一段说明。\n", encoding="utf-8")
     replaced = project / "site_src" / rel
     data = replaced.read_bytes()
     replaced.unlink()
@@ -136,6 +145,8 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     edited = mkdocs(project, cache, str(project / "warm"))
     assert edited.returncode == 0, edited.stderr[-2000:]
     assert counts(edited)[1] == 1
+    # Its new heading and sentence went to jieba; the page's hundreds of other runs were known.
+    assert 1 <= segmented(edited) <= 2
     assert not (project / "warm" / "stray.txt").exists() and (project / "warm" / ".hidden").exists()
     assert (project / "warm" / rel).read_bytes() == data + b"\n"
     mkdocs(project, "off", str(project / "plain2"))

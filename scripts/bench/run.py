@@ -45,6 +45,13 @@ def say(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
+def _python_env() -> dict:
+    """The environment of a step, as a user's shell has it: Python keeps the bytecode it compiles.
+    Some sandboxes and CI images set PYTHONDONTWRITEBYTECODE, and every step then compiles all of
+    pandas, altair, frictionless and mkdocs again, seconds that are not ours (and hide what is)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> dict:
     """Run one step; its wall seconds, peak RSS in MB, and exit code."""
     started = time.perf_counter()
@@ -53,7 +60,7 @@ def run(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> dict:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**_python_env(), **(env or {})},
     )
     seconds = time.perf_counter() - started
     lines = proc.stderr.strip().splitlines()

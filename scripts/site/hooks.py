@@ -56,10 +56,16 @@ def on_nav(nav, config, files):
     return nav
 
 
+def on_env(env, config, files):
+    render_cache.compiled_templates(env)
+    return env
+
+
 def on_post_build(config) -> None:
     cache = render_cache.finish(prune=True)
     if cache is not None:
-        log.info("render cache: %d pages reused, %d rendered", cache.hits, cache.misses)
+        new = cache.words.new if cache.words is not None else 0
+        log.info("render cache: %d pages reused, %d rendered; %d new runs of Chinese segmented", cache.hits, cache.misses, new)
 
 
 def on_build_error(error) -> None:

@@ -21,6 +21,11 @@ While the cache is on, the static files of docs_dir (the downloads: CSVs, zips, 
 hard-linked into the site folder rather than copied: the same bytes, at the cost of a link; and the
 clean MkDocs does first keeps the links that are still the very file they would be linked to.
 
+The search plugin segments the Chinese of every page it indexes with jieba, whose dictionary takes a
+second or more to load: what it made of each run of Chinese characters is kept too (one entry for the
+whole site, keyed by jieba's version), so a rebuild that renders only pages with known words never
+loads it. Not with a dictionary of one's own (`jieba_dict`, `jieba_dict_user`).
+
 Entries live in a folder of their own (`RENDER_CACHE`, default `.build/render-cache` beside the config
 file; `RENDER_CACHE=off` disables the cache), tagged with a CACHEDIR.TAG; after a successful build the
 entries it did not use are removed, so the folder holds one site.
@@ -146,6 +151,7 @@ class RenderCache:
         self.clean_pending = False
         self.pending: dict[str, dict] = {}  # src_uri → what `populate` captured, until `build` writes
         self.hits = self.misses = 0
+        self.words: _Segmenter | None = None
 
     def open(self) -> None:
         self.store.open()
@@ -196,6 +202,68 @@ class RenderCache:
 
     def save(self, key: str, entry: dict) -> None:
         self.store.save(key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8"), 1))
+
+
+class _Segmenter:
+    """Stands in for the `jieba` module in the search plugin: `cut` of a run seen before gives what jieba
+    made of it then (jieba is deterministic for one version and dictionary); anything else is jieba's."""
+
+    def __init__(self, jieba, known: dict[str, list[str]]) -> None:
+        self.jieba = jieba
+        self.known = known
+        self.new = 0
+
+    def cut(self, sentence, *args, **kwargs):
+        if args or kwargs:
+            return self.jieba.cut(sentence, *args, **kwargs)
+        text = sentence.decode("utf-8") if isinstance(sentence, bytes) else sentence
+        words = self.known.get(text)
+        if words is None:
+            words = self.known[text] = list(self.jieba.cut(sentence))
+            self.new += 1
+        return iter(words)
+
+    def __getattr__(self, name):
+        return getattr(self.jieba, name)
+
+
+def _search_module():
+    try:
+        from material.plugins.search import plugin
+    except ImportError:
+        return None
+    return plugin if getattr(plugin, "jieba", None) is not None else None
+
+
+def _words_key() -> str:
+    return hashlib.sha256(f"jieba words\0{VERSION}\0{_versions()}".encode()).hexdigest()
+
+
+def _remember_words(cache: RenderCache, config) -> None:
+    """Put a `_Segmenter` over the search plugin's jieba, unless a plugin names a dictionary of its own."""
+    module = _search_module()
+    own = any(
+        getattr(p.config, "jieba_dict", None) or getattr(p.config, "jieba_dict_user", None)
+        for p in config.plugins.values()
+        if hasattr(p, "config")
+    )
+    if module is None or own:
+        return
+    real = module.jieba.jieba if isinstance(module.jieba, _Segmenter) else module.jieba
+    known = cache.load(_words_key())
+    cache.store.used.add(_words_key())
+    cache.words = _Segmenter(real, known if isinstance(known, dict) else {})
+    module.jieba = cache.words
+
+
+def _forget_words(cache: RenderCache, save: bool) -> None:
+    module = _search_module()
+    if cache.words is None:
+        return
+    if module is not None and module.jieba is cache.words:
+        module.jieba = cache.words.jieba
+    if save and cache.words.new:
+        cache.save(_words_key(), cache.words.known)
 
 
 # --- the two MkDocs steps, cached -------------------------------------------------------------------
@@ -333,14 +401,29 @@ def install(config) -> RenderCache | None:
     cache.docs = Path(config.docs_dir).resolve()
     cache.site_dir = os.path.realpath(config.site_dir)
     _patch()
+    _remember_words(cache, config)
     _CACHE = cache
     return cache
+
+
+def compiled_templates(env) -> None:
+    """The theme's templates compiled once, not on every build: jinja2's own bytecode cache, which checks
+    each template's source (and Python's version) before it uses what it kept."""
+    if _CACHE is None or env.bytecode_cache is not None:
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = _CACHE.store.folder / "templates"
+    folder.mkdir(exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def finish(prune: bool) -> RenderCache | None:
     """End of a build: drop unused entries when it succeeded; the cache is off until the next build."""
     global _CACHE
     cache, _CACHE = _CACHE, None
+    if cache is not None:
+        _forget_words(cache, save=prune)
     if cache is not None and prune:
         cache.store.prune()
     return cache
