@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -121,3 +122,27 @@ def test_code_change_invalidates_the_cache(monkeypatch):
     assert cache.key(b"text", dict(entry, name="y")) != before
     monkeypatch.setattr(cache, "code_hash", lambda: "0" * 64)
     assert cache.key(b"text", entry) != before
+
+
+def test_package_files_are_trusted_by_their_stat_only_when_it_is_old_enough(tmp_path):
+    """The build cache reads a package's files only when their size, time or inode changed since it
+    recorded them (as git does), and never trusts the time of a file written in the last seconds."""
+    from scripts.build import cache
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.csv").write_bytes(b"x\n1\n")
+    hashes = cache.file_hashes({"a.csv": b"x\n1\n"})
+    assert cache.file_stats(pkg, hashes) == {}  # just written: racy, not recorded
+    old = time.time_ns() - 3600 * 10**9
+    os.utime(pkg / "a.csv", ns=(old, old))
+    stats = cache.file_stats(pkg, hashes)
+    assert list(stats) == ["a.csv"] and cache.intact(pkg, hashes, stats)
+
+    with (pkg / "a.csv").open("r+b") as fh:  # same size, same inode, time put back: the stat vouches
+        fh.write(b"y")
+    os.utime(pkg / "a.csv", ns=(old, old))
+    assert cache.intact(pkg, hashes, stats) is True
+    assert cache.intact(pkg, hashes) is False  # without a recorded stat, the bytes are read
+    os.utime(pkg / "a.csv", ns=(old + 10**9, old + 10**9))  # touched: read, and found changed
+    assert cache.intact(pkg, hashes, stats) is False

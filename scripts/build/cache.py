@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from functools import cache
 from pathlib import Path
 
@@ -63,8 +64,26 @@ def file_hashes(contents: dict[str, bytes]) -> dict[str, str]:
     return {rel: hashlib.sha256(data).hexdigest() for rel, data in contents.items()}
 
 
-def intact(target: Path, hashes: dict[str, str]) -> bool:
-    """The package folder holds exactly the recorded files with the recorded bytes (nothing more)."""
+# A file modified this soon after its time was recorded could keep that time (the clock's tick): its
+# stat is not trusted, and the file is read (git's "racily clean" rule).
+RACY_SECONDS = 2
+
+
+def file_stats(target: Path, rels) -> dict[str, list[int]]:
+    """Size, modification time and inode of each file old enough for them to vouch for its bytes."""
+    now = time.time_ns()
+    out = {}
+    for rel in rels:
+        st = (target / rel).stat()
+        if now - st.st_mtime_ns > RACY_SECONDS * 10**9:
+            out[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    return out
+
+
+def intact(target: Path, hashes: dict[str, str], stats: dict[str, list[int]] | None = None) -> bool:
+    """The package folder holds exactly the recorded files with the recorded bytes (nothing more). A file
+    whose size, time and inode are as recorded (`stats`) is taken as unchanged, as git does; any other
+    is read and compared by sha256."""
     if not target.is_dir() or target.is_symlink():
         return False
     if any(p.is_symlink() for p in target.rglob("*")):
@@ -72,7 +91,17 @@ def intact(target: Path, hashes: dict[str, str]) -> bool:
     found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     if found != set(hashes):
         return False
-    return all(hashlib.sha256((target / rel).read_bytes()).hexdigest() == h for rel, h in hashes.items())
+    stats = stats or {}
+
+    def same(rel: str, digest: str) -> bool:
+        path = target / rel
+        if rel in stats:
+            st = path.stat()
+            if [st.st_size, st.st_mtime_ns, st.st_ino] == stats[rel]:
+                return True
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+    return all(same(rel, h) for rel, h in hashes.items())
 
 
 class BuildCache:
@@ -93,14 +122,25 @@ class BuildCache:
             return None
         if need_validated and not entry.get("validated"):
             return None
-        if not intact(target, entry.get("files", {})):
+        if not intact(target, entry.get("files", {}), entry.get("stats")):
             return None
+        entry["stats"] = file_stats(target, entry.get("files", {}))  # read once, trusted next time
         return dict(entry["record"])
 
     def store(
-        self, slug: str, cache_key: str, files: dict[str, str], record: dict, *, validated: bool
+        self,
+        slug: str,
+        cache_key: str,
+        files: dict[str, str],
+        record: dict,
+        *,
+        validated: bool,
+        target: Path | None = None,
     ) -> None:
+        """`target`: the package folder the files were written to, whose stats are recorded."""
         self.entries[slug] = {"key": cache_key, "files": files, "record": record, "validated": validated}
+        if target is not None and target.is_dir():
+            self.entries[slug]["stats"] = file_stats(target, files)
 
     def forget(self, slug: str) -> None:
         self.entries.pop(slug, None)

@@ -412,6 +412,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
                     result["files"],
                     record,
                     validated=result["validated"],
+                    target=out_dir / record["slug"],
                 )
     bar.close()
     stale, summary, stage_totals = [], [], {}
