@@ -200,3 +200,34 @@ def test_a_large_site_lists_each_body_once_in_the_search_index(packages, tmp_pat
     assert all("exclude: true" in front_matter(p) for p in centres)
     assert not any("exclude: true" in front_matter(p) for p in bodies)
     assert not any("exclude: true" in front_matter(p) for p in (small / "centres").glob("*/index.md"))
+
+
+def test_package_digests_are_read_again_only_when_a_files_stat_changed(packages, tmp_path):
+    """The page cache reads a package only when a file's size, time or inode changed since the last
+    run (a file written in the last seconds is always read); the digest is then that of the bytes."""
+    import time
+
+    from scripts.site.page_cache import PageCache, package_digest
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(sorted(p for p in packages.iterdir() if p.is_dir())[0], pkg)
+    old = time.time_ns() - 3600 * 10**9
+    for f in pkg.rglob("*"):
+        os.utime(f, ns=(old, old))
+    cache = PageCache(tmp_path / "cache", "code")
+    cache.store.open()
+    first = cache.digests([pkg])[pkg.name]
+    assert first == package_digest(pkg)
+
+    csv_file = next((pkg / "data").glob("*.csv"))
+    data = csv_file.read_bytes()
+    csv_file.write_bytes(data[:-2] + (b"9\n" if data[-2:] != b"9\n" else b"8\n"))  # same size, new time
+    changed = cache.digests([pkg])[pkg.name]
+    assert changed != first and changed == package_digest(pkg)
+    os.utime(csv_file, ns=(old, old))  # put back the old time: the stat alone cannot tell
+    assert cache.digests([pkg])[pkg.name] == changed  # recorded from a read, trusted now
+    csv_file.write_bytes(data)
+    os.utime(csv_file, ns=(old, old))
+    assert cache.digests([pkg])[pkg.name] == changed  # as git: a stat kept whole vouches for the bytes
+    os.utime(csv_file, ns=(old + 10**9, old + 10**9))
+    assert cache.digests([pkg])[pkg.name] == first

@@ -73,6 +73,7 @@ def _write_one(
     years: list | None = None,
     cache: PageCache | None = None,
     in_search: bool = True,
+    digest: str | None = None,
 ) -> tuple[BodySummary | None, str | None, set[str], str | None, bool]:
     """One centre page (in a worker process when there are many): its summary or the error, the files
     written for it (relative to `out`), its cache key (None when not cached) and whether it was reused."""
@@ -85,7 +86,7 @@ def _write_one(
             more: dict = {"years": years} if years else {}
             if not in_search:
                 more["in_search"] = False
-            key = cache.key(pkg, [years, in_search]) if cache is not None else None
+            key = cache.key(pkg, [years, in_search], digest) if cache is not None else None
             hit = cache.get(key, out, owned) if key else None
             if hit is not None:
                 return hit[0], None, set(hit[1]), key, True
@@ -127,9 +128,13 @@ def _write_centres(
     workers = os.cpu_count() or 1
     years = body_years(dirs)
     in_search = len(dirs) <= SEARCH_FULL_MAX
+    digests = cache.digests(dirs) if cache is not None else {}
     if workers == 1 or len(dirs) < PARALLEL_MIN:
         return [
-            _write_one(write_centre, pkg, out, owned, years.get(pkg.name), cache, in_search) for pkg in dirs
+            _write_one(
+                write_centre, pkg, out, owned, years.get(pkg.name), cache, in_search, digests.get(pkg.name)
+            )
+            for pkg in dirs
         ]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -144,6 +149,7 @@ def _write_centres(
                 [years.get(pkg.name) for pkg in dirs],
                 [cache] * len(dirs),
                 [in_search] * len(dirs),
+                [digests.get(pkg.name) for pkg in dirs],
                 chunksize=max(1, len(dirs) // (workers * 8)),
             )
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import time
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -69,6 +70,21 @@ def package_digest(pkg: Path) -> str:
     return h.hexdigest()
 
 
+RACY_NS = 2 * 10**9  # a file changed this soon after it was written may keep its time: read it
+
+
+def _stat_digest(pkg: Path) -> str | None:
+    """Every file of the package by path, size, time and inode; None when one is too recent to vouch."""
+    h = hashlib.sha256()
+    now = time.time_ns()
+    for path in sorted(p for p in pkg.rglob("*") if p.is_file()):
+        st = path.stat()
+        if now - st.st_mtime_ns < RACY_NS:
+            return None
+        h.update(f"{path.relative_to(pkg).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+    return h.hexdigest()
+
+
 class PageCache:
     def __init__(self, folder: Path, code: str) -> None:
         self.store = Store(
@@ -76,9 +92,25 @@ class PageCache:
         )
         self.code = code
 
-    def key(self, pkg: Path, options: object) -> str:
-        """A body page's key: its package, the page's options (JSON: its years…), the code."""
-        return self.derived("page", pkg.name, json.dumps(options), package_digest(pkg))
+    def key(self, pkg: Path, options: object, digest: str | None = None) -> str:
+        """A body page's key: its package (`digest`: its `package_digest`, when known), the page's options
+        (JSON: its years…), the code."""
+        return self.derived("page", pkg.name, json.dumps(options), digest or package_digest(pkg))
+
+    def digests(self, dirs: list[Path]) -> dict[str, str]:
+        """Each package's `package_digest`; the last run's when every file's stat is as it was then (as
+        git does: size, time, inode; a file written in the last seconds is read)."""
+        memo = self.derived("package digests")
+        known = self._load(memo) or {}
+        fresh = {}
+        for pkg in dirs:
+            stat = _stat_digest(pkg)
+            old = known.get(pkg.name)
+            fresh[pkg.name] = (stat, old[1] if stat and old and old[0] == stat else package_digest(pkg))
+        if fresh != known:
+            self._save(memo, fresh)
+        self.store.used.add(memo)
+        return {name: digest for name, (_, digest) in fresh.items()}
 
     def derived(self, name: str, *parts: str) -> str:
         """The key of something computed from keyed inputs (e.g. a body's pages from its years' keys)."""
