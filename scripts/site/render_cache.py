@@ -26,6 +26,9 @@ second or more to load: what it made of each run of Chinese characters is kept t
 whole site, keyed by jieba's version), so a rebuild that renders only pages with known words never
 loads it. Not with a dictionary of one's own (`jieba_dict`, `jieba_dict_user`).
 
+A page's output is kept as a file of its own (`output/`) and copied into the site as it is: no decoding
+of what a build is not going to change.
+
 Entries live in a folder of their own (`RENDER_CACHE`, default `.build/render-cache` beside the config
 file; `RENDER_CACHE=off` disables the cache), tagged with a CACHEDIR.TAG; after a successful build the
 entries it did not use are removed, so the folder holds one site.
@@ -37,6 +40,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import sysconfig
 import zlib
@@ -49,7 +53,7 @@ log = logging.getLogger("mkdocs.hooks.render_cache")
 
 ENV = "RENDER_CACHE"
 DEFAULT = Path(".build") / "render-cache"
-VERSION = "1"  # bump when the entry format changes
+VERSION = "2"  # bump when the entry format changes
 RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "jieba")
 SNIPPET = b"--8<--"
 
@@ -144,6 +148,13 @@ class RenderCache:
             what=f"render cache folder ({ENV})",
             hint=f"point {ENV} at another folder, or set {ENV}=off",
         )
+        # Each page's output as a file of its own: copied into the site as it is (no decoding, no JSON).
+        self.outputs = Store(
+            folder / "output",
+            ".html",
+            what=f"render cache folder ({ENV})",
+            hint=f"point {ENV} at another folder, or set {ENV}=off",
+        )
         self.site = ""
         self.every_page_includes = False
         self.docs: Path | None = None  # docs_dir, whose files are linked into the site
@@ -155,6 +166,7 @@ class RenderCache:
 
     def open(self) -> None:
         self.store.open()
+        self.outputs.open()
 
     def fingerprint(self, config, nav, files) -> None:
         """What every page's output may depend on besides its own source."""
@@ -275,7 +287,10 @@ def _populate_page(original, page, config, files, dirty=False):
     cache = _CACHE
     key = cache.key(page) if cache is not None and not dirty else None
     entry = cache.load(key) if key else None
-    if entry is None:
+    output = cache.outputs.path(key) if entry is not None else None
+    if output is not None and output.stat().st_size != entry.get("output_bytes"):
+        output = None  # cut short or replaced: render the page again
+    if entry is None or output is None:
         records = _Records()
         logging.getLogger("mkdocs").addHandler(records)
         try:
@@ -304,7 +319,8 @@ def _populate_page(original, page, config, files, dirty=False):
     page.links_to_anchors = {
         f: links for uri, links in entry["links"].items() if (f := files.get_file_from_path(uri)) is not None
     }
-    page._render_cache_output = entry["output"]
+    cache.outputs.used.add(key)
+    page._render_cache_output = output
     page._render_cache_search = entry.get("search")
     for name, level, message in entry["warnings"]:
         logging.getLogger(name).log(level, message)
@@ -336,10 +352,11 @@ def _build_page(original, page, config, doc_files, nav, env, dirty=False, exclud
             key = captured.pop("key")
             captured["warnings"] += records.records
             captured["search"] = index.entries[before:] if index is not None else None
-            captured["output"] = Path(page.file.abs_dest_path).read_bytes().decode("utf-8")
+            data = Path(page.file.abs_dest_path).read_bytes()
+            captured["output_bytes"] = len(data)
             _CACHE.save(key, captured)
+            _CACHE.outputs.save(key, data)
         return
-    from mkdocs import utils
     from mkdocs.commands.build import get_context
 
     entries = page._render_cache_search
@@ -356,7 +373,8 @@ def _build_page(original, page, config, doc_files, nav, env, dirty=False, exclud
                 if getattr(method, "__self__", None) is not search:
                     context = method(context, page=page, config=config, nav=nav) or context
             index.entries.extend(entries)
-        utils.write_file(output.encode("utf-8"), page.file.abs_dest_path)
+        os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
+        shutil.copyfile(output, page.file.abs_dest_path)
     finally:
         page.active = False
         config._current_page = None
@@ -426,6 +444,7 @@ def finish(prune: bool) -> RenderCache | None:
         _forget_words(cache, save=prune)
     if cache is not None and prune:
         cache.store.prune()
+        cache.outputs.prune()
     return cache
 
 

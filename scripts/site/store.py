@@ -52,6 +52,11 @@ class Store:
         except OSError:
             return None
 
+    def path(self, key: str) -> Path | None:
+        """The entry's file, when there is one (not a link)."""
+        path = self.folder / f"{key}{self.suffix}"
+        return path if path.is_file() and not path.is_symlink() else None
+
     def save(self, key: str, data: bytes) -> None:
         write_file(self.folder, f"{key}{self.suffix}", data)
         self.used.add(key)
