@@ -128,7 +128,7 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark the registered PDFs per stage, then 5, 100 and 1,000 synthetic centres (or the sizes given) against a bare MkDocs build."""
+    """Benchmark the real PDFs, then 1,000 synthetic bodies (or `-- 10000`): full and incremental builds, memory, floor."""
     install_project(session)
     session.run("python", "-m", "scripts", "bench", *session.posargs)
 

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "scripts.site",
     "scripts.bench.synth",
     "scripts.bench.run",
+    "scripts.bench.validation",
+    "scripts.bench.shards",
 )
 
 

@@ -376,3 +376,45 @@ def test_centre_page_in_chromium(tmp_path_factory, chromium_path, chromium_args)
             assert session.console_errors == []
             assert session.failed_requests == []
         assert session.external_requests == []
+
+
+@pytest.mark.parametrize("pkg", PACKAGES, ids=lambda p: p.name)
+def test_xlsx_holds_every_csv_cell_as_published(pkg: Path) -> None:
+    """The workbook, read back by openpyxl: one sheet per CSV, titles and names, then every cell — amounts
+    as numbers with the published value, everything else as the same text, blanks blank."""
+    import csv
+    import io
+    import json
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from scripts.celltext import visible
+    from scripts.site.downloads import workbook
+
+    wb = load_workbook(io.BytesIO(workbook(pkg)), read_only=True)
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    tables = [r for r in desc["resources"] if r.get("format") == "csv"]
+    assert wb.sheetnames == ["说明", *(r["name"][:31] for r in tables)]
+    for res in tables:
+        fields = json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))["fields"]
+        with (pkg / res["path"]).open(encoding="utf-8", newline="") as fh:
+            records = list(csv.DictReader(fh))
+        rows = [list(r) for r in wb[res["name"][:31]].iter_rows(values_only=True)]
+        width = len(fields)
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+        assert rows[0] == [f.get("title") or f["name"] for f in fields]
+        assert rows[1] == [f["name"] for f in fields]
+        assert len(rows) == 2 + len(records), res["name"]
+        for record, row in zip(records, rows[2:], strict=True):
+            for f, got in zip(fields, row, strict=True):
+                text = record[f["name"]]
+                if text == "":
+                    assert got is None, (res["name"], f["name"])
+                elif f["type"] in ("number", "integer"):
+                    assert isinstance(got, (int, float)) and Decimal(str(got)) == Decimal(text), (
+                        f["name"],
+                        text,
+                    )
+                else:  # a control character is shown by its visible mark, as on the page
+                    assert got == visible(text), (f["name"], text, got)

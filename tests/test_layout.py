@@ -82,6 +82,22 @@ def test_site_never_loads_extraction_checks_or_build():
         assert not bad, f"{module} loads {sorted(bad)}: the site reads packages, not the pipeline"
 
 
+def test_page_cache_key_covers_every_module_the_site_loads():
+    """A body page is reused while the code in its cache key is unchanged: that code must be all of it."""
+    from scripts.site.page_cache import SITE_CODE
+
+    def covered(module: str) -> bool:
+        rel = module.replace(".", "/")
+        return any(
+            f"{rel}.py" == c or f"{rel}/__init__.py" == c or f"{rel}/".startswith(f"{c}/") for c in SITE_CODE
+        )
+
+    graph = _graph()
+    loaded = {dep for m in graph if _stage(m) == "site" for dep in _closure(graph, m)}
+    assert "scripts.site.body_page" in loaded and "scripts.numfmt" in loaded
+    assert sorted(m for m in loaded if not covered(m)) == []
+
+
 def test_no_import_cycle_between_stages():
     graph = _graph()
     edges = {(_stage(a), _stage(b)) for a, deps in graph.items() for b in deps}

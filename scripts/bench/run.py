@@ -1,11 +1,13 @@
 """`python -m scripts bench [N …]` — time the whole build on synthetic centres, against a bare MkDocs floor.
 
 First the registered PDF disclosures as published (real inputs): seconds per stage (read, tables,
-checks, package, validate) in one warm process, median of three runs. Then for each N: synth N disclosures → `build` into a temp folder (time per stage from the build's own
-timings, peak memory of the process tree) → one changed disclosure rebuilt (incremental) → our pages and
-MkDocs build in a temp copy of the site config (when `scripts/site/` offers --packages/--out) → the
-floor: a bare mkdocs-material build of N pages of the same size and Markdown shape, no hooks or extra
-plugins. Writes bench/out/bench.json and bench/out/bench.md. Never touches datapackages/ or site_src/.
+checks, package, validate) in one warm process, median of three runs. Then for each N: synth N
+disclosures → the full build from scratch: `build` into a temp folder (time per stage from the build's
+own timings), our pages (`site`) and MkDocs in a temp copy of the site config, each step's wall time and
+peak memory → the same three steps again with nothing changed, then after one disclosure is republished
+(the page and render caches at work) → for N ≤ 1,000 (or --verify) the site built again from scratch
+without any cache, compared file by file with the incremental one → the floor: a bare mkdocs-material
+build of N pages of the same size and Markdown shape, no hooks or extra plugins. Writes bench/out/bench.json and bench/out/bench.md. Never touches datapackages/ or site_src/.
 """
 
 from __future__ import annotations
@@ -43,10 +45,16 @@ def say(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
-def run(cmd: list[str], *, cwd: Path = ROOT) -> dict:
+def run(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> dict:
     """Run one step; its wall seconds, peak RSS in MB, and exit code."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", PEAK, *cmd], cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK, *cmd],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     seconds = time.perf_counter() - started
     lines = proc.stderr.strip().splitlines()
     peak = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
@@ -57,16 +65,6 @@ def run(cmd: list[str], *, cwd: Path = ROOT) -> dict:
         "peak_rss_mb": round(peak, 1) if peak else None,
         "returncode": proc.returncode,
     }
-
-
-def _site_interface() -> bool:
-    """Our page generator can write into a temp docs folder from temp packages (else: not measured)."""
-    if not (ROOT / "scripts" / "site" / "__init__.py").exists():
-        return False
-    proc = subprocess.run(
-        [sys.executable, "-m", "scripts", "site", "--help"], cwd=ROOT, capture_output=True, text=True
-    )
-    return proc.returncode == 0 and all(o in proc.stdout for o in ("--packages", "--out", "--build-report"))
 
 
 def _markdown_table(text: str, limit: int = 400) -> str:
@@ -144,18 +142,81 @@ def page_weight(site: Path) -> dict:
 
 
 def _one_changed(registry: Path) -> str:
-    """Change one disclosure (as a re-publication would) and return its slug."""
+    """Republish one disclosure with every amount doubled (a corrected edition: its sums still hold, its
+    figures, charts and listings change) and return its slug."""
     entries = json.loads(registry.read_text(encoding="utf-8"))
     entry = entries[len(entries) // 2]
     path = registry.parent / entry["file"]
-    data = path.read_bytes() + b"\n\n"
+    encoding = (entry.get("x_synth") or {}).get("encoding", "utf-8")
+    data = synth.scale_amounts(path.read_bytes().decode(encoding), 2).encode(encoding)
     path.write_bytes(data)
     entry["sha256"] = hashlib.sha256(data).hexdigest()
     registry.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return entry["slug"]
 
 
-def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
+# mkdocs dates sitemap.xml with it: two builds of the same pages are then byte-identical.
+MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+def _site_copy(site: Path) -> None:
+    """The hand-written site (site_src without generated parts, mkdocs.yml) in a temp folder."""
+    from scripts import site as site_module
+
+    generated = (*site_module.GENERATED_DIRS, *site_module.GENERATED_PAGES, ".written")
+    shutil.copytree(
+        ROOT / "site_src",
+        site / "site_src",
+        ignore=lambda d, names: [n for n in names if Path(d) == ROOT / "site_src" and n in generated],
+    )
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    hooks = str(ROOT / "scripts" / "site" / "hooks.py")
+    (site / "mkdocs.yml").write_text(config.replace("scripts/site/hooks.py", hooks), encoding="utf-8")
+
+
+def site_steps(site: Path, packages: Path, report: Path, *, cached: bool) -> dict:
+    """Our pages, then MkDocs; with `cached`, the page and render caches (in `site/.build/`) are used."""
+    cache = str(site / ".build" / "site-cache") if cached else "off"
+    pages = run(
+        [
+            sys.executable,
+            "-m",
+            "scripts",
+            "site",
+            "--packages",
+            str(packages),
+            "--out",
+            str(site / "site_src"),
+        ]
+        + ["--build-report", str(report), "--cache", cache]
+    )
+    mkdocs = run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")],
+        cwd=site,
+        env={**MKDOCS_ENV, "RENDER_CACHE": str(site / ".build" / "render-cache") if cached else "off"},
+    )
+    return {"pages": pages, "mkdocs": mkdocs}
+
+
+def same_tree(a: Path, b: Path) -> dict:
+    """Files of two site folders compared byte for byte."""
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    differ = sorted(r for r in files_a & files_b if (a / r).read_bytes() != (b / r).read_bytes())
+    return {
+        "files": len(files_a),
+        "identical": not differ and files_a == files_b,
+        "differ": differ[:20],
+        "only_incremental": sorted(files_a - files_b)[:20],
+        "only_full": sorted(files_b - files_a)[:20],
+    }
+
+
+def _total(steps: dict) -> float:
+    return round(sum(v["seconds"] for v in steps.values() if isinstance(v, dict) and "seconds" in v), 3)
+
+
+def bench_size(n: int, work: Path, *, seed: int, floor: bool, verify: bool) -> dict:
     say(f"== {n} centres")
     result: dict = {"n": n, "cpu_count": os.cpu_count()}
     syn = work / "syn"
@@ -164,20 +225,16 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
     result["synth_seconds"] = round(time.perf_counter() - started, 3)
     packages = work / "packages"
     state = work / "state"
-    build_cmd = [
-        sys.executable,
-        "-m",
-        "scripts",
-        "build",
-        "--registry",
-        str(syn / "registry.json"),
-        "--out",
-        str(packages),
-        "--state",
-        str(state),
-        "--quiet",
-    ]
-    step = run(build_cmd)
+    build_cmd = [sys.executable, "-m", "scripts", "build", "--registry", str(syn / "registry.json")]
+    build_cmd += ["--out", str(packages), "--state", str(state), "--quiet"]
+    site = work / "site"
+    _site_copy(site)
+
+    def everything() -> dict:
+        return {"build": run(build_cmd), **site_steps(site, packages, state / "report.json", cached=True)}
+
+    full = everything()
+    step = full["build"]
     timings = json.loads((state / "timings.json").read_text(encoding="utf-8"))
     per = {k: round(1000 * v / max(1, n), 2) for k, v in timings["stage_seconds"].items()}
     result["build"] = {
@@ -189,84 +246,68 @@ def bench_size(n: int, work: Path, *, seed: int, floor: bool) -> dict:
     }
     core = sum(timings["stage_seconds"].get(k, 0.0) for k in ("read", "extract", "check", "package"))
     result["extract_package_check_ms_per_disclosure"] = round(1000 * core / max(1, n), 2)
+    result["pages"], result["mkdocs"] = full["pages"], full["mkdocs"]
+    result["page_weight_kb_gz"] = page_weight(site / "site")
     say(
-        f"  build {step['seconds']:.1f}s  ({result['extract_package_check_ms_per_disclosure']} ms/disclosure "
-        f"read+extract+check+package, {per.get('validate', 0)} ms validate, peak {step['peak_rss_mb']} MB)"
+        f"  full: build {step['seconds']:.1f}s ({result['extract_package_check_ms_per_disclosure']} ms/disclosure "
+        f"read+extract+check+package, {per.get('validate', 0)} ms validate, peak {step['peak_rss_mb']} MB), "
+        f"pages {full['pages']['seconds']:.1f}s (peak {full['pages']['peak_rss_mb']} MB), "
+        f"mkdocs {full['mkdocs']['seconds']:.1f}s (peak {full['mkdocs']['peak_rss_mb']} MB)"
     )
 
-    unchanged = run(build_cmd)
-    _one_changed(syn / "registry.json")
-    changed = run(build_cmd)
+    unchanged = everything()
+    slug = _one_changed(syn / "registry.json")
+    changed = everything()
     rebuilt = json.loads((state / "timings.json").read_text(encoding="utf-8"))["rebuilt"]
     result["incremental"] = {
-        "no_change_seconds": unchanged["seconds"],
-        "one_changed_seconds": changed["seconds"],
+        "changed": slug,
+        "no_change": unchanged,
+        "one_changed": changed,
         "one_changed_rebuilt": rebuilt,
-        "one_changed_ratio": round(changed["seconds"] / step["seconds"], 4),
+        "no_change_seconds": _total(unchanged),
+        "one_changed_seconds": _total(changed),
+        "full_seconds": _total(full),
+        "one_changed_ratio": round(_total(changed) / _total(full), 4),
     }
     say(
-        f"  rebuild: unchanged {unchanged['seconds']:.2f}s, one changed {changed['seconds']:.2f}s "
-        f"({100 * result['incremental']['one_changed_ratio']:.1f}% of full)"
+        f"  rebuild, all steps: unchanged {_total(unchanged):.1f}s, one changed {_total(changed):.1f}s "
+        f"({100 * result['incremental']['one_changed_ratio']:.1f}% of full {_total(full):.1f}s): "
+        + ", ".join(f"{k} {v['seconds']:.1f}s" for k, v in changed.items())
     )
+    if verify:
+        # The proof: the incremental site equals a site built from scratch without any cache.
+        fresh = work / "site-full"
+        _site_copy(fresh)
+        site_steps(fresh, packages, state / "report.json", cached=False)
+        result["incremental"]["same_as_full_build"] = same_tree(site / "site", fresh / "site")
+        say(f"  incremental site vs full build: {result['incremental']['same_as_full_build']}")
+        shutil.rmtree(fresh)
 
     sizes: dict[str, int] = {}
-    if _site_interface():
-        site = work / "site"
-        from scripts import site as site_module
-
-        generated = (*site_module.GENERATED_DIRS, *site_module.GENERATED_PAGES)
-        shutil.copytree(
-            ROOT / "site_src",
-            site / "site_src",
-            ignore=lambda d, names: [n for n in names if Path(d) == ROOT / "site_src" and n in generated],
-        )
-        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-        hooks = str(ROOT / "scripts" / "site" / "hooks.py")
-        (site / "mkdocs.yml").write_text(config.replace("scripts/site/hooks.py", hooks), encoding="utf-8")
-        pages = run(
-            [
-                sys.executable,
-                "-m",
-                "scripts",
-                "site",
-                "--packages",
-                str(packages),
-                "--out",
-                str(site / "site_src"),
-                "--build-report",
-                str(state / "report.json"),
-            ]
-        )
-        mkdocs = run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml")], cwd=site
-        )
-        result["pages"], result["mkdocs"] = pages, mkdocs
-        result["page_weight_kb_gz"] = page_weight(site / "site")
-        for page in (site / "site_src" / "centres").rglob("*.md"):
-            slug = page.stem if page.stem != "index" else page.parent.name
-            sizes[slug] = sizes.get(slug, 0) + page.stat().st_size
-        say(f"  pages {pages['seconds']:.1f}s, mkdocs {mkdocs['seconds']:.1f}s")
-    else:
-        result["pages"] = result["mkdocs"] = (
-            "not measured: scripts/site/ lacks --packages/--out/--build-report"
-        )
-        say("  pages/mkdocs: not measured (scripts/site/ lacks --packages/--out/--build-report)")
+    for page in (site / "site_src" / "centres").rglob("*.md"):
+        slug = page.stem if page.stem != "index" else page.parent.name
+        sizes[slug] = sizes.get(slug, 0) + page.stat().st_size
     if floor:
         config = build_floor(packages, work, sizes)
         result["floor"] = run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=config.parent
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+            cwd=config.parent,
+            env=MKDOCS_ENV,
         )
         result["floor"]["page_bytes"] = sum(p.stat().st_size for p in (config.parent / "docs").rglob("*.md"))
-        say(f"  floor (bare mkdocs-material, {n} pages) {result['floor']['seconds']:.1f}s")
-        ours = step["seconds"] + sum(
-            result[k]["seconds"] for k in ("pages", "mkdocs") if isinstance(result[k], dict)
+        say(
+            f"  floor (bare mkdocs-material, {n} pages) {result['floor']['seconds']:.1f}s "
+            f"(peak {result['floor']['peak_rss_mb']} MB)"
         )
+        ours = _total(full)
         result["total_seconds"] = round(ours, 3)
         result["ratio_to_floor"] = round(ours / result["floor"]["seconds"], 3)
     return result
 
 
 PDF_RUNS = 3
+# Above this, the from-scratch comparison build would add a third of the run: ask for it with --verify.
+VERIFY_UP_TO = 1000
 
 
 def bench_pdfs() -> list[dict]:
@@ -341,21 +382,44 @@ def summary(results: list[dict]) -> str:
         "",
         f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
         "",
-        "| N | build s | ms/disclosure read+extract+check+package | validate ms/disclosure | peak MB | "
-        "one changed (share of full) | pages s | mkdocs s | total s | floor s | total/floor |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "Full build from scratch (seconds; peak RSS of the step's largest process in MB):",
+        "",
+        "| N | build (data) | ms/disclosure read+extract+check+package | validate ms/disclosure | pages | "
+        "MkDocs | total | floor | total/floor |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
 
-    def sec(r: dict, key: str) -> str:
-        return f"{r[key]['seconds']:.1f}" if isinstance(r.get(key), dict) else "—"
+    def step(r: dict, key: str) -> str:
+        v = r.get(key)
+        return f"{v['seconds']:.1f} ({v['peak_rss_mb']} MB)" if isinstance(v, dict) else "—"
 
     for r in results:
         lines.append(
-            f"| {r['n']} | {r['build']['seconds']:.1f} | {r['extract_package_check_ms_per_disclosure']} | "
-            f"{r['build']['stage_ms_per_disclosure'].get('validate', '—')} | {r['build']['peak_rss_mb']} | "
-            f"{r['incremental']['one_changed_seconds']:.2f} s ({100 * r['incremental']['one_changed_ratio']:.1f}%) | "
-            f"{sec(r, 'pages')} | {sec(r, 'mkdocs')} | {r.get('total_seconds', '—')} | {sec(r, 'floor')} | "
+            f"| {r['n']} | {step(r, 'build')} | {r['extract_package_check_ms_per_disclosure']} | "
+            f"{r['build']['stage_ms_per_disclosure'].get('validate', '—')} | {step(r, 'pages')} | "
+            f"{step(r, 'mkdocs')} | {r.get('total_seconds', '—')} | {step(r, 'floor')} | "
             f"{r.get('ratio_to_floor', '—')} |"
+        )
+    lines += [
+        "",
+        "Rebuilds (seconds per step: build, pages, MkDocs; share of the full build):",
+        "",
+        "| N | nothing changed | one disclosure changed | share of full | site identical to a build from scratch |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        inc = r["incremental"]
+
+        def steps(d: dict) -> str:
+            return f"{_total(d):.1f} (" + " + ".join(f"{v['seconds']:.1f}" for v in d.values()) + ")"
+
+        same = inc.get("same_as_full_build")
+        verdict = "not compared" if same is None else ("yes" if same["identical"] else f"NO: {same}")
+        if same is not None:
+            verdict += f" ({same['files']} files)"
+        lines.append(
+            f"| {r['n']} | {steps(inc['no_change'])} | {steps(inc['one_changed'])} | "
+            f"{100 * inc['one_changed_ratio']:.1f}% | {verdict} |"
         )
     lines += ["", "Per stage (CPU ms per disclosure, summed over worker processes):", ""]
     for r in results:
@@ -372,12 +436,6 @@ def summary(results: list[dict]) -> str:
             lines.append(
                 f"- N={r['n']}: {weight['total']} KB, of which search index {weight['search_index']} KB"
             )
-    if any(not isinstance(r.get("pages"), dict) for r in results):
-        lines += [
-            "",
-            "Pages and MkDocs were not measured: `scripts/site/` does not offer `--packages/--out/--build-report`, "
-            "so total/floor covers the package build only.",
-        ]
     return "\n".join(lines) + "\n"
 
 
@@ -392,7 +450,7 @@ def check_out(out: Path) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    sizes = args.sizes or ([] if args.pdf_only else [5, 100, 1000])
+    sizes = args.sizes or ([] if args.pdf_only else [1000])
     out = Path(args.out)
     try:
         check_out(out)
@@ -406,7 +464,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
-            results.append(bench_size(n, Path(tmp), seed=args.seed, floor=not args.no_floor))
+            verify = args.verify if args.verify is not None else n <= VERIFY_UP_TO
+            results.append(bench_size(n, Path(tmp), seed=args.seed, floor=not args.no_floor, verify=verify))
         write_file(out, "bench.json", (json.dumps(results, indent=2) + "\n").encode())
         write_file(out, "bench.md", summary(results).encode())
     if results:
@@ -420,9 +479,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="benchmark the build on synthetic centres against a bare MkDocs floor")
-    p.add_argument("sizes", nargs="*", type=int, help="numbers of centres (default: 5 100 1000)")
+    p.add_argument(
+        "sizes",
+        nargs="*",
+        type=int,
+        help="numbers of centres (default: 1000; `nox -s bench -- 10000` for a province)",
+    )
     p.add_argument("--out", default=str(OUT), help="folder for bench.json and bench.md (default: bench/out)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-floor", action="store_true", help="skip the bare MkDocs build")
+    p.add_argument(
+        "--verify",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"compare the incremental site with a build from scratch (default: up to {VERIFY_UP_TO} centres)",
+    )
     p.add_argument("--pdf-only", action="store_true", help="only the registered PDF disclosures (seconds)")
     p.set_defaults(func=cmd_bench)

@@ -145,6 +145,11 @@ def _guarded(path: Path, data: bytes) -> None:
     _GUARD["record"].add(rel)
 
 
+def owned_files() -> set[str]:
+    """Inside `guard`: the files an earlier run wrote (they may be kept as they are)."""
+    return _GUARD["owned"] or set()
+
+
 def keep(path: Path) -> None:
     """Inside `guard`: `path`, left as an earlier run wrote it (not rewritten), is still this run's file."""
     root = _GUARD["root"]

@@ -31,6 +31,7 @@ from scripts.site import assets as site_assets
 from scripts.site import downloads
 from scripts.site.charts import unit_for
 from scripts.site.common import Centre, Writer, csv_text, md_text, table
+from scripts.site.page_cache import Reuse
 from scripts.site.summary import BodySummary
 
 # (measure, Chinese name, summary field) of the history charts; 类 are added per body.
@@ -202,7 +203,14 @@ def _names_line(years: list[BodySummary]) -> str:
     return "历年名称：" + "；".join(f"{md_text(n)}（{'、'.join(y)}年）" for n, y in by_name.items()) + "。"
 
 
-def body_page(w: Writer, body: str, years: list[BodySummary], pkg_dirs: dict[str, Path]) -> None:
+def body_page(
+    w: Writer,
+    body: str,
+    years: list[BodySummary],
+    pkg_dirs: dict[str, Path],
+    long_of: dict[str, str],
+) -> None:
+    """One body's page and files; `long_of`: each package's long rows as CSV lines (no header)."""
     latest = years[-1]
     folder = f"bodies/{body}"
     out_dir = w.root / folder
@@ -262,13 +270,13 @@ def body_page(w: Writer, body: str, years: list[BodySummary], pkg_dirs: dict[str
         lines += _history_md(w, folder, out_dir, years)
     zip_name = f"{body}-all-years.zip"
     long_name = f"{body}-long.csv"
-    long_rows = [r for s in years for r in long_rows_of(pkg_dirs[s.slug], s)]
-    w.text(f"{folder}/{long_name}", csv_text(LONG_FIELDS, long_rows))
+    long_csv = csv_text(LONG_FIELDS, []) + "".join(long_of[s.slug] for s in years)
+    w.text(f"{folder}/{long_name}", long_csv)
     members: dict[str, bytes] = {}
     for s in years:
         for rel, data in downloads.package_members(pkg_dirs[s.slug]).items():
             members[f"{s.slug}/{rel}"] = data
-    members[long_name] = csv_text(LONG_FIELDS, long_rows).encode()
+    members[long_name] = long_csv.encode()
     members["datapackage.json"] = _long_descriptor(
         f"{body}-long", f"{latest.name}历年预算长表", long_name
     ).encode()
@@ -554,22 +562,42 @@ def _long_descriptor(name: str, title: str, path: str) -> str:
     return json.dumps(desc, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_bodies(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> dict[str, list[BodySummary]]:
-    """Body pages, redirects and the long dataset; returns the bodies (id → years)."""
+def write_bodies(
+    w: Writer, centres: list[Centre], pkg_dirs: list[Path], reuse: Reuse | None = None
+) -> dict[str, list[BodySummary]]:
+    """Body pages, redirects and the long dataset; returns the bodies (id → years). With `reuse`, a body
+    whose years' pages are unchanged keeps its files, and each package's long rows come from the cache."""
+    reuse = reuse or Reuse()
     by_slug = {p.name: p for p in pkg_dirs}
     bodies = group(centres)
-    all_rows = []
+    # Each package's long rows as CSV lines (no header): the body's file and the site-wide one join them.
+    long_of = {
+        s.slug: reuse.value(
+            "long",
+            [s.slug],
+            lambda s=s: csv_text(LONG_FIELDS, long_rows_of(by_slug[s.slug], s)).split("\n", 1)[1],
+        )
+        for years in bodies.values()
+        for s in years
+    }
     for body, years in bodies.items():
-        body_page(w, body, years, by_slug)
-        all_rows += [r for s in years for r in long_rows_of(by_slug[s.slug], s)]
-    long_csv = csv_text(LONG_FIELDS, all_rows)
+        reuse.files(
+            w,
+            "body",
+            [s.slug for s in years],
+            lambda body=body, years=years: body_page(w, body, years, by_slug, long_of),
+            extra=body,
+        )
+    long_csv = csv_text(LONG_FIELDS, []) + "".join(
+        long_of[s.slug] for years in bodies.values() for s in years
+    )
     w.text("generated/long/budget-long.csv", long_csv)
     descriptor = _long_descriptor("budget-long", "历年部门预算长表（全部单位）", "budget-long.csv")
     w.text("generated/long/datapackage.json", descriptor)
     w.bytes(
         "generated/budget-long.zip",
         downloads.zip_members(
-            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()}
+            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()}, site_wide=True
         ),
     )
     return bodies

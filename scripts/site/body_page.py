@@ -720,9 +720,12 @@ def write(
     site_root_rel: str,
     site_url: str | None = None,
     years: list[tuple[int, str]] | None = None,
+    in_search: bool = True,
 ) -> BodySummary:
     """Write the centre page and its files into `out_dir`; returns the body's summary for other pages.
-    `years`: the body's (fiscal year, slug) of every year, when it has more than one (the year switcher)."""
+    `years`: the body's (fiscal year, slug) of every year, when it has more than one (the year switcher).
+    `in_search`: False leaves the page out of the site-wide search index (a large site lists each body
+    once there, by its body page)."""
     pkg_dir, out_dir = Path(pkg_dir), Path(out_dir)
     pkg = Package(pkg_dir)
     desc = pkg.desc
@@ -749,6 +752,7 @@ def write(
         # Rendered into <head> by site_src/overrides/main.html: a script inside the article would be
         # re-run as JavaScript by instant navigation.
         f"jsonld: {json.dumps(json_for_script(json_ld(pkg, page_url, zip_path.name, xlsx_path.name)))}",
+        *([] if in_search else ["search:", "  exclude: true"]),
         "---",
         "",
         f"# {esc(short)} {esc(str(desc.get('fiscal_year', '')))}年部门预算",

@@ -39,6 +39,7 @@ from scripts.site.compare import compare_pages
 from scripts.site.data import write_data
 from scripts.site.glossary import glossary_page
 from scripts.site.home import home_part
+from scripts.site.page_cache import PageCache, Reuse, code_digest
 from scripts.site.report import report_page
 from scripts.site.summary import BodySummary
 
@@ -46,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATAPACKAGES = ROOT / "datapackages"
 SITE_SRC = ROOT / "site_src"
 BUILD_REPORT = ROOT / ".build" / "report.json"
+PAGE_CACHE = Path(".build") / "site-cache"  # beside the --out folder (site_src/ → .build/site-cache)
 
 # Folders and pages under site_src/ written here (git-ignored); anything else there is hand-written.
 GENERATED_DIRS = ("centres", "regions", "generated", "bodies", "compare")
@@ -57,6 +59,10 @@ class SiteError(Exception):
 
 
 PARALLEL_MIN = 16  # below this, starting worker processes costs more than it saves
+# Every page loads the site-wide search index, so it must stay small: up to this many packages it holds
+# each year's page (name, place, project names); above, one entry per body (its body page: name and
+# place). Past one site, shards carry their own index (scripts/README.md).
+SEARCH_FULL_MAX = 1000
 
 
 def _write_one(
@@ -65,21 +71,32 @@ def _write_one(
     out: Path,
     owned: set[str],
     years: list | None = None,
-) -> tuple[BodySummary | None, str | None, set[str]]:
-    """One centre page (in a worker process when there are many): its summary or the error, and the
-    files written for it (relative to `out`)."""
+    cache: PageCache | None = None,
+    in_search: bool = True,
+) -> tuple[BodySummary | None, str | None, set[str], str | None, bool]:
+    """One centre page (in a worker process when there are many): its summary or the error, the files
+    written for it (relative to `out`), its cache key (None when not cached) and whether it was reused."""
     record: set[str] = set()
+    # Only a body with several years gets the year switcher (and the keyword).
+    years = years if years and len(years) > 1 else None
     with site_assets.guard(out, owned, record):
         try:
             check_name(pkg.name, what="package folder name", file=pkg)
-            # Only a body with several years gets the year switcher (and the keyword).
-            more = {"years": years} if years and len(years) > 1 else {}
+            more: dict = {"years": years} if years else {}
+            if not in_search:
+                more["in_search"] = False
+            key = cache.key(pkg, [years, in_search]) if cache is not None else None
+            hit = cache.get(key, out, owned) if key else None
+            if hit is not None:
+                return hit[0], None, set(hit[1]), key, True
             summary = write_centre(pkg, out / "centres" / pkg.name, site_root_rel="../../", **more)
-            return summary, None, record
+            if key:
+                cache.put(key, summary, out, record)
+            return summary, None, record, key, False
         except DisclosureError as exc:
-            return None, str(exc), record
+            return None, str(exc), record, None, False
         except Exception as exc:
-            return None, f"{type(exc).__name__}: {exc}", record
+            return None, f"{type(exc).__name__}: {exc}", record, None, False
 
 
 def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
@@ -100,13 +117,20 @@ def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
 
 
 def _write_centres(
-    write_centre: Callable[..., BodySummary], dirs: list[Path], out: Path, owned: set[str]
+    write_centre: Callable[..., BodySummary],
+    dirs: list[Path],
+    out: Path,
+    owned: set[str],
+    cache: PageCache | None,
 ) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
     years = body_years(dirs)
+    in_search = len(dirs) <= SEARCH_FULL_MAX
     if workers == 1 or len(dirs) < PARALLEL_MIN:
-        return [_write_one(write_centre, pkg, out, owned, years.get(pkg.name)) for pkg in dirs]
+        return [
+            _write_one(write_centre, pkg, out, owned, years.get(pkg.name), cache, in_search) for pkg in dirs
+        ]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -118,6 +142,8 @@ def _write_centres(
                 [out] * len(dirs),
                 [owned] * len(dirs),
                 [years.get(pkg.name) for pkg in dirs],
+                [cache] * len(dirs),
+                [in_search] * len(dirs),
                 chunksize=max(1, len(dirs) // (workers * 8)),
             )
         )
@@ -135,6 +161,7 @@ class Result:
     failures: list[tuple[str, str, str]]
     changed: int
     seconds: float
+    reused: int = 0  # body pages taken from the cache
 
 
 def package_dirs(packages: Path) -> list[Path]:
@@ -159,11 +186,20 @@ def generate(
     build_report: Path = BUILD_REPORT,
     *,
     write_centre: Callable[..., BodySummary] | None = None,
+    cache: Path | None = None,
 ) -> Result:
+    """The site's pages from the packages. With `cache`, a body page whose package, years and code are
+    unchanged since the run that filled the cache is reused (see page_cache.py), not rendered again."""
     clock = time.perf_counter()
+    # Only our own page writer is cached: its code is part of the key.
+    pages = PageCache(cache, code_digest()) if cache is not None and write_centre is None else None
     write_centre = write_centre or _default_writer()
     dirs = package_dirs(packages)
     owned = _owned(out)
+    reused = 0
+    keys: dict[str, str] = {}  # package folder → its body page's cache key
+    if pages is not None:
+        pages.store.open()
     w = Writer(out)
     centres: list[Centre] = []
     failures: list[tuple[str, str, str]] = []
@@ -171,8 +207,12 @@ def generate(
     written: set[str] = set()  # this run's files, relative to `out`
     try:
         with site_assets.guard(out, owned, written):
-            results = _write_centres(write_centre, dirs, out, owned)
-            for pkg, (summary, error, files) in zip(dirs, results, strict=True):
+            results = _write_centres(write_centre, dirs, out, owned, pages)
+            for pkg, (summary, error, files, key, hit) in zip(dirs, results, strict=True):
+                if key and pages is not None:
+                    pages.store.used.add(key)
+                    keys[pkg.name] = key
+                reused += hit
                 if error is not None:  # one broken package shows up on the report page, the site goes on
                     failures.append((pkg.name, _package_title(pkg), error))
                     for rel in files:  # what this run wrote for it, and only that
@@ -181,8 +221,9 @@ def generate(
                 written.update(files)
                 pkg_dirs.append(pkg)
                 centres.append(Centre(summary))
-            write_data(w, centres, pkg_dirs)
-            write_bodies(w, centres, pkg_dirs)
+            reuse = Reuse(pages, keys)
+            write_data(w, centres, pkg_dirs, reuse)
+            write_bodies(w, centres, pkg_dirs, reuse)
             w.text("generated/home.md", home_part(w, centres, len(failures)))
             catalog_pages(w, centres)
             compare_pages(w, centres)
@@ -191,11 +232,13 @@ def generate(
         for rel in sorted(owned - written):  # from earlier runs: a removed centre must not linger
             remove_file(out, rel)
         _save_owned(out, written)
+        if pages is not None:
+            pages.store.prune()
     except BaseException:
         # Interrupted or failed: what was written is still ours; nothing is forgotten.
         _save_owned(out, owned | written)
         raise
-    return Result(len(centres), failures, w.changed, time.perf_counter() - clock)
+    return Result(len(centres), failures, w.changed, time.perf_counter() - clock, reused)
 
 
 def _package_title(pkg: Path) -> str:
@@ -242,12 +285,17 @@ def _save_owned(out: Path, names: set[str]) -> None:
 
 def cmd_site(args: argparse.Namespace) -> int:
     try:
-        result = generate(Path(args.packages), Path(args.out), Path(args.build_report))
+        if args.cache is None:
+            cache = Path(args.out).resolve().parent / PAGE_CACHE
+        else:
+            cache = None if args.cache.lower() == "off" else Path(args.cache)
+        result = generate(Path(args.packages), Path(args.out), Path(args.build_report), cache=cache)
     except (SiteError, DisclosureError, site_assets.UnsafeWriteError) as err:
         print(f"site: {err}", file=sys.stderr)
         return 2
     print(
-        f"site: {result.centres} centre pages, {result.changed} files changed, {result.seconds:.1f}s"
+        f"site: {result.centres} centre pages ({result.reused} unchanged, reused), "
+        f"{result.changed} files changed, {result.seconds:.1f}s"
         + (f"; {len(result.failures)} packages without a page (see report.md)" if result.failures else ""),
         file=sys.stderr,
     )
@@ -267,5 +315,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--build-report",
         default=str(BUILD_REPORT),
         help="report.json of `python -m scripts build` (default: .build/report.json)",
+    )
+    p.add_argument(
+        "--cache",
+        help="folder of the body-page cache, or 'off' (default: .build/site-cache beside the --out folder)",
     )
     p.set_defaults(func=cmd_site)

@@ -10,6 +10,7 @@ from pathlib import Path
 from scripts.numfmt import plain, ratio
 from scripts.site import downloads
 from scripts.site.common import Centre, Writer, csv_text
+from scripts.site.page_cache import Reuse
 
 CENTRES_FIELDS = [
     "slug",
@@ -46,7 +47,7 @@ FUNCTIONS_FIELDS = [
 ]
 
 
-def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> None:
+def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path], reuse: Reuse | None = None) -> None:
     rows, frows = [], []
     for c in sorted(centres, key=lambda c: c.slug):
         total, basic = c.num("total"), c.num("basic")
@@ -98,7 +99,7 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path]) -> None:
                 f"generated/functions-{year}.csv",
                 csv_text(FUNCTIONS_FIELDS, [r for r in frows if year_of[r["slug"]] == year]),
             )
-    files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres")
+    files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres", reuse)
     for rel, content in sorted(files.items()):
         w.bytes(f"generated/all-centres/{rel}", content)
-    w.bytes("generated/all-centres.zip", downloads.zip_members(files))
+    w.bytes("generated/all-centres.zip", downloads.zip_members(files, site_wide=True))

@@ -1,4 +1,5 @@
-"""MkDocs hooks (mkdocs.yml `hooks:`): vendor assets before each build, chart spec URLs per page."""
+"""MkDocs hooks (mkdocs.yml `hooks:`): vendor assets before each build, chart spec URLs per page, and the
+render cache (scripts/site/render_cache.py) that spares unchanged pages their rendering."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 # Hooks are loaded by file path, not as part of the package: make `scripts` importable from any cwd.
 _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from scripts.owned import OutputError  # noqa: E402
 from scripts.site import assets as site_assets  # noqa: E402
+from scripts.site import render_cache  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
 
@@ -30,6 +34,36 @@ except ImportError:  # pragma: no cover - jieba is a dependency; the site builds
     pass
 
 _DATA_SPEC = re.compile(r'(<div\b[^>]*\bclass="chart"[^>]*\bdata-spec=")([^"]+)(")')
+
+
+def on_config(config):
+    try:
+        render_cache.install(config)
+    except OutputError as err:
+        raise PluginError(str(err)) from err
+    return config
+
+
+@event_priority(-100)  # after every plugin's: the files of this build are final
+def on_files(files, config):
+    render_cache.keep_links(files)
+    return files
+
+
+def on_nav(nav, config, files):
+    if render_cache._CACHE is not None:
+        render_cache._CACHE.fingerprint(config, nav, files)
+    return nav
+
+
+def on_post_build(config) -> None:
+    cache = render_cache.finish(prune=True)
+    if cache is not None:
+        log.info("render cache: %d pages reused, %d rendered", cache.hits, cache.misses)
+
+
+def on_build_error(error) -> None:
+    render_cache.finish(prune=False)
 
 
 def on_pre_build(config) -> None:

@@ -1,0 +1,170 @@
+"""The `site` command's cache of body pages: a package unchanged since the last run is not rendered again.
+
+A body page (centres/<slug>/: its Markdown, chart specs, CSVs, downloads) depends only on its package,
+the body's list of years and the code and libraries that render it. The key is the sha256 of those:
+every file of the package (a source file by the sha256 its descriptor records, so a PDF is not read
+again), the years, the site code (`SITE_CODE`, and mkdocs.yml for the site URL) and the
+versions of altair and vl-convert. An entry holds the page's `BodySummary` and the sha256 (size, time)
+of each file it wrote; it is used only when every one of those files is still there, unchanged and ours
+— else the page is rendered again. The cross-body pages are always rendered from the summaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import zlib
+from importlib import metadata
+from pathlib import Path
+
+from scripts.site.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+RENDERERS = ("altair", "vl-convert-python")
+
+
+# The code a page depends on: the site stage and the modules it may import (tests/test_layout.py keeps
+# the site to these), so editing the pipeline or the bench does not re-render pages.
+SITE_CODE = ("scripts/site", "scripts/package", "scripts/__init__.py", "scripts/numfmt.py")
+SITE_CODE += ("scripts/owned.py", "scripts/celltext.py", "scripts/errors.py")
+
+
+def code_digest() -> str:
+    h = hashlib.sha256()
+    paths = [
+        p for rel in SITE_CODE for p in ([ROOT / rel] if rel.endswith(".py") else (ROOT / rel).rglob("*.py"))
+    ]
+    for path in sorted(paths):
+        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    config = ROOT / "mkdocs.yml"
+    h.update(config.read_bytes() if config.is_file() else b"")
+    for name in RENDERERS:
+        try:
+            h.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}: absent".encode())
+    return h.hexdigest()
+
+
+def package_digest(pkg: Path) -> str:
+    """Every file of the package by path and bytes; a recorded source by its recorded sha256."""
+    desc_bytes = (pkg / "datapackage.json").read_bytes()
+    try:
+        recorded = {
+            s["path"]: s["sha256"]
+            for s in json.loads(desc_bytes).get("sources") or []
+            if isinstance(s, dict) and isinstance(s.get("path"), str) and isinstance(s.get("sha256"), str)
+        }
+    except ValueError:
+        recorded = {}
+    h = hashlib.sha256()
+    for path in sorted(p for p in pkg.rglob("*") if p.is_file()):
+        rel = path.relative_to(pkg).as_posix()
+        h.update(rel.encode() + b"\0")
+        if rel in recorded:  # named by its sha256 in the descriptor hashed here too
+            h.update(recorded[rel].encode() + f"\0{path.stat().st_size}".encode())
+        else:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class PageCache:
+    def __init__(self, folder: Path, code: str) -> None:
+        self.store = Store(
+            folder, ".pickle.z", what="site cache folder (--cache)", hint="pass another --cache folder"
+        )
+        self.code = code
+
+    def key(self, pkg: Path, options: object) -> str:
+        """A body page's key: its package, the page's options (JSON: its years…), the code."""
+        return self.derived("page", pkg.name, json.dumps(options), package_digest(pkg))
+
+    def derived(self, name: str, *parts: str) -> str:
+        """The key of something computed from keyed inputs (e.g. a body's pages from its years' keys)."""
+        return hashlib.sha256("\0".join((self.code, name, *parts)).encode()).hexdigest()
+
+    def _load(self, key: str) -> object | None:
+        data = self.store.load(key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(zlib.decompress(data))
+        except Exception:  # a damaged or outdated entry is a miss
+            return None
+
+    def _save(self, key: str, value: object) -> None:
+        self.store.save(key, zlib.compress(pickle.dumps(value), 1))
+
+    def memo(self, key: str, compute):
+        """`compute()`, or its value from the run that stored it under `key`."""
+        value = self._load(key)
+        if value is None:
+            value = compute()
+            self._save(key, value)
+        else:
+            self.store.used.add(key)
+        return value
+
+    def get(self, key: str, out: Path, owned: set[str]) -> tuple[object, list[str]] | None:
+        """(value, files) when every file stored with it is still there under `out`, unchanged, ours.
+        A file whose size and modification time are as recorded is taken as unchanged (as git does);
+        any other is compared by content."""
+        entry = self._load(key)
+        if entry is None:
+            return None
+        value, files = entry
+        for rel, (digest, size, mtime) in files.items():
+            path = out / rel
+            if rel not in owned or path.is_symlink() or not path.is_file():
+                return None
+            stat = path.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                    return None
+        self.store.used.add(key)
+        return value, sorted(files)
+
+    def put(self, key: str, value: object, out: Path, files: set[str]) -> None:
+        """Store `value` with the files written for it (relative to `out`): sha256, size, time."""
+        record = {}
+        for rel in sorted(files):
+            path = out / rel
+            stat = path.stat()
+            record[rel] = (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)
+        self._save(key, (value, record))
+
+
+class Reuse:
+    """What the cross-body pages may take from the cache: values and files derived from given bodies'
+    pages, keyed by those pages' keys. Without a cache (or a key) everything is computed."""
+
+    def __init__(self, cache: PageCache | None = None, keys: dict[str, str] | None = None) -> None:
+        self.cache = cache
+        self.keys = keys or {}
+
+    def _key(self, name: str, slugs: list[str], extra: str) -> str | None:
+        if self.cache is None or not all(s in self.keys for s in slugs):
+            return None
+        return self.cache.derived(name, extra, *(self.keys[s] for s in slugs))
+
+    def value(self, name: str, slugs: list[str], compute, extra: str = ""):
+        key = self._key(name, slugs, extra)
+        return compute() if key is None else self.cache.memo(key, compute)
+
+    def files(self, w, name: str, slugs: list[str], write, extra: str = "") -> None:
+        """Run `write()` (which writes through the Writer `w`), or keep the files it wrote last time."""
+        from scripts.site import assets
+
+        key = self._key(name, slugs, extra)
+        hit = self.cache.get(key, w.root, assets.owned_files()) if key else None
+        if hit is not None:
+            for rel in hit[1]:
+                w.keep(w.root / rel)
+                assets.keep(w.root / rel)
+            return
+        before = set(w.written)
+        write()
+        if key:
+            files = {p.relative_to(w.root).as_posix() for p in w.written - before}
+            self.cache.put(key, None, w.root, files)
