@@ -134,6 +134,12 @@ def test_label_never_keeps_space_between_chinese_characters(text):
         ("王 小明", "王小明"),  # a single character is a fragment
         ("合 计", "合计"),
         ("86869957 86869832", "86869957 86869832"),
+        ("财政局 教育局", "财政局 教育局"),  # the shortest offices: three characters
+        ("张家港市 李四", "张家港市李四"),  # four characters are a place, not a person
+        ("王五 办公费", "王五办公费"),  # a person beside a word: one label split by extraction
+        ("财政局 经费", "财政局经费"),  # an office beside a word: likewise
+        ("2019 年预算", "2019 年预算"),  # a space beside a digit is not between Chinese characters
+        ("年预算 2019", "年预算 2019"),
     ],
 )
 def test_label_repairs_split_words_without_gluing_two_names(text, expected):

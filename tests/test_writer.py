@@ -16,6 +16,7 @@ import pytest
 from scripts import package
 from scripts.build import registry as registry_module
 from scripts.build.commands import disclosure_files
+from scripts.owned import OutputError
 from scripts.package import tableschema, writer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -444,7 +445,10 @@ def test_descriptor_falls_back_where_the_metadata_is_thin():
     assert desc["keywords"][-1] == entry["name"] and desc["title"] == f"{entry['name']} 部门预算"
     assert all(s["x_source_url"] == "https://example.org/a.pdf" for s in desc["sources"])
     assert all(s["x_published"] == "2019-02-01" for s in desc["sources"])
-    assert all("年部门预算（公开文件" in s["title"] and "None" not in s["title"] for s in desc["sources"])
+    assert [s["title"] for s in desc["sources"]] == [
+        f"{entry['name']} 部门预算（公开文件 {i + 1}/{len(entry['paths'])}：{path.name}）"
+        for i, path in enumerate(entry["paths"])
+    ]
     text_entry = _entry(TEXT)
     meta = dict(text_entry, source_url="https://example.org/a.txt")
     (source,) = json.loads(package.files(_extraction(TEXT), meta, "a.txt")["datapackage.json"])["sources"]
@@ -459,3 +463,164 @@ def test_two_text_files_are_two_sources():
     desc = json.loads(package.files(ex, _entry(TEXT), "one.txt")["datapackage.json"])
     assert [s["path"] for s in desc["sources"]] == ["source/one.txt", "source/two.txt"]
     assert [r["name"] for r in desc["resources"][-2:]] == ["source", "source_2"]
+
+
+# --- what `write` refuses, keeps and removes (each promise of its docstring, with its message) ------
+
+
+def _contents(*names: str) -> dict[str, bytes]:
+    """A package naming `names` as resources (path + schema), each file holding its own name."""
+    resources = [{"path": n, "schema": f"schemas/{Path(n).stem}.json"} for n in names]
+    out = {"datapackage.json": json.dumps({"resources": resources}).encode()}
+    for n in names:
+        out[n] = n.encode()
+        out[f"schemas/{Path(n).stem}.json"] = b"{}\n"
+    return out
+
+
+def _message(err: pytest.ExceptionInfo) -> str:
+    return str(err.value)
+
+
+def test_write_refuses_a_folder_of_someone_elses_files_and_says_why(tmp_path):
+    (tmp_path / "notes.txt").write_bytes(b"mine")
+    with pytest.raises(OutputError) as err:
+        package.write(tmp_path, _contents("data/a.csv"))
+    text = _message(err)
+    assert "package folder is not empty" in text and "(it has no datapackage.json)" in text
+    assert "notes.txt" in text and str(tmp_path) in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+    # A descriptor that is JSON but not a package's is no claim to the files either.
+    (tmp_path / "datapackage.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(OutputError, match="it has no datapackage.json"):
+        package.write(tmp_path, _contents("data/a.csv"))
+
+
+def test_write_refuses_a_file_or_a_link_as_the_package_folder(tmp_path):
+    file = tmp_path / "pkg"
+    file.write_bytes(b"")
+    with pytest.raises(OutputError, match="package folder is a file"):
+        package.write(file, _contents("data/a.csv"))
+    link = tmp_path / "linked"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(OutputError, match="package folder is a symbolic link"):
+        package.write(link, _contents("data/a.csv"))
+
+
+def test_write_never_writes_through_a_link_inside_the_package(tmp_path):
+    target = tmp_path / "pkg"
+    package.write(target, _contents("data/a.csv"))
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes(b"someone's")
+    (target / "data" / "a.csv").unlink()
+    (target / "data" / "a.csv").symlink_to(outside)
+    with pytest.raises(OutputError) as err:
+        package.write(target, _contents("data/a.csv"))
+    assert "symbolic link" in _message(err)
+    assert _message(err).endswith("hint: remove the link (e.g. `git rm` it) and build again; nothing was written")
+    assert outside.read_bytes() == b"someone's"
+
+
+def test_write_takes_a_strangers_file_only_when_it_already_holds_the_bytes(tmp_path):
+    target = tmp_path / "pkg"
+    package.write(target, _contents("data/a.csv"))
+    wanted = _contents("data/a.csv", "data/b.csv")
+    (target / "data" / "b.csv").write_bytes(b"data/b.csv")  # the very bytes the package would write
+    assert package.write(target, wanted) is True
+    (target / "data" / "c.csv").write_bytes(b"someone else's table")
+    with pytest.raises(OutputError) as err:
+        package.write(target, _contents("data/a.csv", "data/b.csv", "data/c.csv"))
+    assert str(target / "data" / "c.csv") in _message(err) and "was not written by this tool" in _message(err)
+    assert (target / "data" / "c.csv").read_bytes() == b"someone else's table"
+
+
+def test_write_removes_what_the_caller_says_it_wrote_when_the_descriptor_is_damaged(tmp_path):
+    target = tmp_path / "pkg"
+    contents = _contents("data/a.csv")
+    package.write(target, contents)
+    (target / "data" / "old.csv").write_bytes(b"an earlier run's table")
+    (target / "datapackage.json").write_bytes(b"{ damaged")
+    assert package.write(target, contents, written_before={"data/old.csv", "datapackage.json", "../escape.csv"}) is True
+    assert not (target / "data" / "old.csv").exists()
+    assert package.differences(target, contents) == []
+
+
+def test_a_removal_alone_is_a_change(tmp_path):
+    """Files written before (the build cache's list), gone from the package: removing them is a change
+    even when every file that stays is unchanged — and one already missing does not hide it."""
+    target = tmp_path / "pkg"
+    contents = _contents("data/a.csv")
+    package.write(target, contents)
+    (target / "data" / "a_old.csv").write_bytes(b"stale")
+    assert package.write(target, contents, written_before={"data/a_old.csv", "data/z_gone.csv"}) is True
+    assert not (target / "data" / "a_old.csv").exists()
+    assert package.write(target, contents, written_before={"data/z_gone.csv"}) is False
+
+
+def test_a_schema_the_old_descriptor_named_is_removed_with_its_resource(tmp_path):
+    target = tmp_path / "pkg"
+    package.write(target, _contents("data/a.csv", "data/b.csv"))
+    assert (target / "schemas" / "b.json").is_file()
+    package.write(target, _contents("data/a.csv"))
+    assert not (target / "schemas" / "b.json").exists() and (target / "schemas" / "a.json").is_file()
+
+
+def test_the_descriptor_is_written_last(tmp_path, monkeypatch):
+    """An interrupted write leaves the old datapackage.json, which names every file it owns."""
+    order: list[str] = []
+    real = writer.write_file
+
+    def spy(root, rel, data):
+        order.append(rel)
+        return real(root, rel, data)
+
+    monkeypatch.setattr(writer, "write_file", spy)
+    contents = _contents("data/a.csv", "data/b.csv")
+    package.write(tmp_path / "pkg", contents)
+    assert sorted(order) == sorted(contents) and order[-1] == "datapackage.json"
+
+
+def test_differences_reports_links_first(tmp_path):
+    target = tmp_path / "pkg"
+    contents = _contents("data/a.csv")
+    package.write(target, contents)
+    (target / "data" / "a.csv").unlink()
+    (target / "data" / "a.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert package.differences(target, contents)[0] == "symbolic link data/a.csv"
+    plain = tmp_path / "plain"
+    package.write(plain, contents)
+    linked = tmp_path / "linked"
+    linked.symlink_to(plain, target_is_directory=True)
+    assert package.differences(linked, contents)[0] == "symbolic link ."
+    assert package.differences(tmp_path / "missing", contents) == sorted(contents)
+
+
+def test_one_source_takes_the_name_the_caller_gives_it():
+    entry = _entry(TEXT)
+    ex = disclosure_files([("upload-1234.tmp", entry["path"].read_bytes())])
+    files = package.files(ex, entry, entry["path"].name)
+    assert files[f"source/{entry['path'].name}"] == entry["path"].read_bytes()
+    assert not any("upload-1234" in name for name in files)
+
+
+def test_descriptor_body_period_and_notes(tmp_path):
+    entry = _entry(TEXT)
+    ex = _extraction(TEXT)
+
+    def desc(**meta) -> dict:
+        return json.loads(package.files(ex, {**entry, **meta}, entry["path"].name)["datapackage.json"])
+
+    assert desc(body=None)["x_body"] == entry["slug"]
+    assert desc(body="dongcheng-finance")["x_body"] == "dongcheng-finance"
+    year = entry["fiscal_year"]
+    assert desc()["fiscalPeriod"] == {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    assert "fiscalPeriod" not in desc(fiscal_year=None)
+    assert desc(fiscal_year=None)["sources"][0]["title"] == f"{entry['name']} 部门预算（公开文本）"
+    assert "x_note" not in desc(note="")["sources"][0]
+    assert desc(note="第二版")["sources"][0]["x_note"] == "第二版"
+    pdf = _entry(PDF)
+    ex = _extraction(PDF)
+    for src in json.loads(package.files(ex, {**pdf, "note": ""}, pdf["paths"][0].name)["datapackage.json"])[
+        "sources"
+    ]:
+        assert "x_note" not in src

@@ -122,11 +122,10 @@ def _names(ex: Extraction, source_name: str) -> list[str]:
 
 def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
     out = []
-    sources = ex.sources or [None]
-    for i, (src, name) in enumerate(zip(sources, _names(ex, source_name), strict=True)):
-        data, sha = (src.data, src.sha256) if src else (ex.text_bytes, ex.sha256)
+    for i, (src, name) in enumerate(zip(ex.sources, _names(ex, source_name), strict=True)):
+        data, sha = src.data, src.sha256
         entry = {"name": "source" if i == 0 else f"source_{i + 1}", "path": f"source/{name}"}
-        if src is not None and src.format == "pdf":
+        if src.format == "pdf":
             entry.update(
                 format="pdf", mediatype="application/pdf", title=f"原始公开文件（PDF，逐字节保存）：{name}"
             )
@@ -144,11 +143,12 @@ def _source_resources(ex: Extraction, source_name: str) -> list[dict]:
 
 
 def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
-    year = meta.get("fiscal_year") or ""
+    year = meta.get("fiscal_year")
+    budget = f"{year}年部门预算" if year else "部门预算"  # as the package's title says it
     if len(ex.sources) <= 1 and not ex.paginated:
         return [
             {
-                "title": f"{meta['name']} {year}年部门预算（公开文本）",
+                "title": f"{meta['name']} {budget}（公开文本）",
                 "path": meta.get("source_url") or f"source/{source_name}",
                 "sha256": ex.sha256,
                 "x_received_as": meta.get("received_as"),
@@ -161,7 +161,7 @@ def _sources(ex: Extraction, meta: dict, source_name: str) -> list[dict]:
     for i, (src, name) in enumerate(zip(ex.sources, _names(ex, source_name), strict=True)):
         out.append(
             {
-                "title": f"{meta['name']} {year}年部门预算（公开文件 {i + 1}/{len(ex.sources)}：{name}）",
+                "title": f"{meta['name']} {budget}（公开文件 {i + 1}/{len(ex.sources)}：{name}）",
                 "path": f"source/{name}",
                 "sha256": src.sha256,
                 "x_received_as": received[i] if i < len(received) else None,
@@ -192,9 +192,8 @@ def files(ex: Extraction, meta: dict, source_name: str) -> dict[str, bytes]:
         out[f"schemas/{res.schema}.json"] = dumps(
             schema_in(res.schema, set(ex.resources), ex.paginated)
         ).encode()
-    sources = ex.sources or [None]
-    for src, name in zip(sources, _names(ex, source_name), strict=True):
-        out[f"source/{name}"] = src.data if src else ex.text_bytes
+    for src, name in zip(ex.sources, _names(ex, source_name), strict=True):
+        out[f"source/{name}"] = src.data
     return dict(sorted(out.items()))
 
 
