@@ -160,6 +160,7 @@ class RenderCache:
         self.docs: Path | None = None  # docs_dir, whose files are linked into the site
         self.site_dir = ""  # the site folder (real path), cleaned by `keep_links`
         self.clean_pending = False
+        self.kept: dict[str, str] = {}  # site path → docs file: links `keep_links` left in place
         self.pending: dict[str, dict] = {}  # src_uri → what `populate` captured, until `build` writes
         self.hits = self.misses = 0
         self.words: _Segmenter | None = None
@@ -460,10 +461,13 @@ def _patch() -> None:
 
     from mkdocs import utils
     from mkdocs.commands import build as mk
+    from mkdocs.structure.files import File
 
     mk._populate_page = partial(_populate_page, mk._populate_page)
     mk._build_page = partial(_build_page, mk._build_page)
     utils.copy_file = partial(_copy_file, utils.copy_file)
+    copy_static = File.copy_file
+    File.copy_file = lambda file, dirty=False: _copy_static(copy_static, file, dirty)
     utils.clean_directory = partial(_clean_directory, utils.clean_directory)
     _PATCHED = True
 
@@ -506,6 +510,8 @@ def keep_links(files) -> None:
                 source = keep.get(path)
                 if source is None or os.path.islink(path) or not os.path.samefile(path, source):
                     os.unlink(path)
+                else:
+                    cache.kept[path] = source
             for name in dirs:
                 path = os.path.join(folder, name)
                 if os.path.islink(path):
@@ -514,6 +520,15 @@ def keep_links(files) -> None:
                     os.rmdir(path)
         if not os.listdir(top):
             os.rmdir(top)
+
+
+def _copy_static(original, file, dirty: bool = False) -> None:
+    """A static file whose link `keep_links` kept is already in place: no folder to make, nothing to copy."""
+    cache = _CACHE
+    if cache is not None and file._content is None and file.abs_src_path:
+        if cache.kept.get(os.path.normpath(file.abs_dest_path)) == file.abs_src_path:
+            return
+    original(file, dirty)
 
 
 def _copy_file(original, source_path: str, output_path: str) -> None:
