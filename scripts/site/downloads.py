@@ -186,13 +186,15 @@ def xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
 
 
 def _tables_of(pkg: Path) -> dict:
-    """A package's CSV resources: name → (schema, title), and its centre cells."""
+    """A package's CSV resources: name → (number of fields, title, path, schema path), and its centre
+    cells. Small, so that the cache gives it back quickly; the schemas are read where needed."""
     desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
     tables = {
         res["name"]: (
-            json.loads((pkg / res["schema"]).read_text(encoding="utf-8")),
+            len(json.loads((pkg / res["schema"]).read_text(encoding="utf-8"))["fields"]),
             res.get("title") or res["name"],
             res["path"],
+            res["schema"],
         )
         for res in desc["resources"]
         if res.get("format") == "csv"
@@ -214,14 +216,15 @@ def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) ->
     reuse = reuse or Reuse()
     order = sorted(pkg_dirs)
     parts = {pkg.name: reuse.value("tables", [pkg.name], lambda pkg=pkg: _tables_of(pkg)) for pkg in order}
-    schemas: dict[str, dict] = {}
+    widest: dict[str, tuple[int, Path]] = {}
     titles: dict[str, str] = {}
     for pkg in order:
-        for name, (schema, title, _) in parts[pkg.name]["tables"].items():
+        for name, (width, title, _, schema) in parts[pkg.name]["tables"].items():
             # A package read from a PDF has its rows' page fields too: the widest schema takes all rows.
-            if len(schema["fields"]) > len(schemas.get(name, {}).get("fields", [])):
-                schemas[name] = schema
+            if width > widest.get(name, (0, pkg))[0]:
+                widest[name] = (width, pkg / schema)
             titles.setdefault(name, title)
+    schemas = {name: json.loads(path.read_text(encoding="utf-8")) for name, (_, path) in widest.items()}
     columns = {name: [f["name"] for f in schema["fields"]] for name, schema in schemas.items()}
     rows: dict[str, list[str]] = {name: [] for name in sorted(schemas)}
     for pkg in order:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import stat
 import time
 import zlib
 from importlib import metadata
@@ -74,14 +76,25 @@ RACY_NS = 2 * 10**9  # a file changed this soon after it was written may keep it
 
 
 def _stat_digest(pkg: Path) -> str | None:
-    """Every file of the package by path, size, time and inode; None when one is too recent to vouch."""
+    """Every file of the package by path, size, time and inode; None when one is too recent to vouch.
+    (os.walk, not pathlib: this runs over every file of every package on each run.)"""
     h = hashlib.sha256()
     now = time.time_ns()
-    for path in sorted(p for p in pkg.rglob("*") if p.is_file()):
-        st = path.stat()
-        if now - st.st_mtime_ns < RACY_NS:
-            return None
-        h.update(f"{path.relative_to(pkg).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0".encode())
+    root = str(pkg)
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                if now - st.st_mtime_ns < RACY_NS:
+                    return None
+                found.append(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0")
+    for line in sorted(found):
+        h.update(line.encode())
     return h.hexdigest()
 
 
