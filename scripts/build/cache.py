@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from functools import cache
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 from scripts.owned import write_file
 
@@ -80,28 +82,39 @@ def file_stats(target: Path, rels) -> dict[str, list[int]]:
     return out
 
 
-def intact(target: Path, hashes: dict[str, str], stats: dict[str, list[int]] | None = None) -> bool:
+def intact(
+    target: Path,
+    hashes: dict[str, str],
+    stats: dict[str, list[int]] | None = None,
+    read: list[str] | None = None,
+) -> bool:
     """The package folder holds exactly the recorded files with the recorded bytes (nothing more). A file
     whose size, time and inode are as recorded (`stats`) is taken as unchanged, as git does; any other
-    is read and compared by sha256."""
+    is read and compared by sha256, and its name added to `read`. (os.walk and lstat, not pathlib: this
+    runs over every package.)"""
     if not target.is_dir() or target.is_symlink():
         return False
-    if any(p.is_symlink() for p in target.rglob("*")):
-        return False
-    found = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-    if found != set(hashes):
+    root = str(target)
+    found: dict[str, os.stat_result] = {}
+    for folder, dirs, names in os.walk(root):
+        for name in dirs + names:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            if S_ISLNK(st.st_mode):
+                return False
+            if S_ISREG(st.st_mode):
+                found[os.path.relpath(path, root)] = st
+    if found.keys() != hashes.keys():
         return False
     stats = stats or {}
-
-    def same(rel: str, digest: str) -> bool:
-        path = target / rel
-        if rel in stats:
-            st = path.stat()
-            if [st.st_size, st.st_mtime_ns, st.st_ino] == stats[rel]:
-                return True
-        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
-
-    return all(same(rel, h) for rel, h in hashes.items())
+    for rel, digest in hashes.items():
+        st = found[rel]
+        if stats.get(rel) != [st.st_size, st.st_mtime_ns, st.st_ino]:
+            if read is not None:
+                read.append(rel)
+            if hashlib.sha256((target / rel).read_bytes()).hexdigest() != digest:
+                return False
+    return True
 
 
 class BuildCache:
@@ -122,9 +135,11 @@ class BuildCache:
             return None
         if need_validated and not entry.get("validated"):
             return None
-        if not intact(target, entry.get("files", {}), entry.get("stats")):
+        files, read = entry.get("files", {}), []
+        if not intact(target, files, entry.get("stats"), read):
             return None
-        entry["stats"] = file_stats(target, entry.get("files", {}))  # read once, trusted next time
+        if read:  # read once, trusted by their stat next time
+            entry["stats"] = file_stats(target, files)
         return dict(entry["record"])
 
     def store(

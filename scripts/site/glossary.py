@@ -15,7 +15,7 @@ def glossary_page(w: Writer, centres: list[Centre]) -> None:
             if not term:
                 continue
             users = terms.setdefault(term, {}).setdefault(definition, [])
-            if c not in users:
+            if not users or users[-1] is not c:  # centres come in order: a repeat is this one's
                 users.append(c)
     lines = [
         "# 术语",
