@@ -6,8 +6,8 @@ import hashlib
 import json
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import pytest

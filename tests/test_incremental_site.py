@@ -135,7 +135,9 @@ def test_render_cache_output_is_byte_identical_to_mkdocs_alone(project):
     # unchanged downloads are kept, a stray file goes, hidden ones stay, as MkDocs's clean does): only
     # that page is rendered again, and the site still equals MkDocs alone.
     page = next((project / "site_src" / "centres").glob("*/index.md"))
-    page.write_text(page.read_text(encoding="utf-8") + "\n## 补充说明\n\n新增的一段说明。\n", encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n## 补充说明\n\n新增的一段说明。\n", encoding="utf-8"
+    )
     replaced = project / "site_src" / rel
     data = replaced.read_bytes()
     replaced.unlink()

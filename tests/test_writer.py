@@ -492,7 +492,7 @@ def test_write_refuses_a_folder_of_someone_elses_files_and_says_why(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
     # A descriptor that is JSON but not a package's is no claim to the files either.
     (tmp_path / "datapackage.json").write_text("[]", encoding="utf-8")
-    with pytest.raises(OutputError, match="it has no datapackage.json"):
+    with pytest.raises(OutputError, match=r"it has no datapackage\.json"):
         package.write(tmp_path, _contents("data/a.csv"))
 
 
@@ -517,7 +517,9 @@ def test_write_never_writes_through_a_link_inside_the_package(tmp_path):
     with pytest.raises(OutputError) as err:
         package.write(target, _contents("data/a.csv"))
     assert "symbolic link" in _message(err)
-    assert _message(err).endswith("hint: remove the link (e.g. `git rm` it) and build again; nothing was written")
+    assert _message(err).endswith(
+        "hint: remove the link (e.g. `git rm` it) and build again; nothing was written"
+    )
     assert outside.read_bytes() == b"someone's"
 
 
@@ -540,7 +542,10 @@ def test_write_removes_what_the_caller_says_it_wrote_when_the_descriptor_is_dama
     package.write(target, contents)
     (target / "data" / "old.csv").write_bytes(b"an earlier run's table")
     (target / "datapackage.json").write_bytes(b"{ damaged")
-    assert package.write(target, contents, written_before={"data/old.csv", "datapackage.json", "../escape.csv"}) is True
+    assert (
+        package.write(target, contents, written_before={"data/old.csv", "datapackage.json", "../escape.csv"})
+        is True
+    )
     assert not (target / "data" / "old.csv").exists()
     assert package.differences(target, contents) == []
 

@@ -65,7 +65,12 @@ def on_post_build(config) -> None:
     cache = render_cache.finish(prune=True)
     if cache is not None:
         new = cache.words.new if cache.words is not None else 0
-        log.info("render cache: %d pages reused, %d rendered; %d new runs of Chinese segmented", cache.hits, cache.misses, new)
+        log.info(
+            "render cache: %d pages reused, %d rendered; %d new runs of Chinese segmented",
+            cache.hits,
+            cache.misses,
+            new,
+        )
 
 
 def on_build_error(error) -> None:

@@ -46,6 +46,7 @@ import sysconfig
 import zlib
 from importlib import metadata
 from pathlib import Path
+from stat import S_ISREG
 
 from scripts.site.store import Store
 
@@ -492,34 +493,50 @@ def keep_links(files) -> None:
     keep = {
         os.path.normpath(os.path.join(cache.site_dir, f.dest_uri)): f.abs_src_path
         for f in files
-        if not f.is_documentation_page() and f.abs_src_path and not os.path.islink(f.abs_src_path)
+        if not f.is_documentation_page() and f.abs_src_path
     }
     root = cache.site_dir
     if not os.path.isdir(root):
         return
-    for entry in os.listdir(root):
-        if entry.startswith("."):
+    device = os.stat(root).st_dev
+    for entry in os.scandir(root):
+        if entry.name.startswith("."):
             continue
-        top = os.path.join(root, entry)
-        if os.path.islink(top) or not os.path.isdir(top):
-            os.unlink(top)
-            continue
-        for folder, dirs, names in os.walk(top, topdown=False):
-            for name in names:
-                path = os.path.join(folder, name)
-                source = keep.get(path)
-                if source is None or os.path.islink(path) or not os.path.samefile(path, source):
-                    os.unlink(path)
+        if entry.is_symlink() or not entry.is_dir():
+            os.unlink(entry.path)
+        elif not _sweep(entry.path, keep, cache.kept, device):
+            os.rmdir(entry.path)
+
+
+def _sweep(folder: str, keep: dict[str, str], kept: dict[str, str], device: int) -> int:
+    """Remove what is under `folder` but the links to their docs file (same inode, and the docs file a
+    plain file, not a link); returns how many entries are left. scandir gives each entry's inode and
+    type without a system call: one lstat per docs file is all it costs."""
+    left = 0
+    with os.scandir(folder) as entries:
+        for entry in list(entries):
+            if entry.is_dir(follow_symlinks=False):
+                if _sweep(entry.path, keep, kept, device):
+                    left += 1
                 else:
-                    cache.kept[path] = source
-            for name in dirs:
-                path = os.path.join(folder, name)
-                if os.path.islink(path):
-                    os.unlink(path)
-                elif not os.listdir(path):
-                    os.rmdir(path)
-        if not os.listdir(top):
-            os.rmdir(top)
+                    os.rmdir(entry.path)
+                continue
+            source = None if entry.is_symlink() else keep.get(entry.path)
+            if source is not None:
+                try:
+                    st = os.lstat(source)
+                except OSError:
+                    st = None
+                if (
+                    st is not None
+                    and S_ISREG(st.st_mode)
+                    and (st.st_ino, st.st_dev) == (entry.inode(), device)
+                ):
+                    kept[entry.path] = source
+                    left += 1
+                    continue
+            os.unlink(entry.path)
+    return left
 
 
 def _copy_static(original, file, dirty: bool = False) -> None:
