@@ -571,15 +571,19 @@ def write_bodies(
     by_slug = {p.name: p for p in pkg_dirs}
     bodies = group(centres)
     # Each package's long rows as CSV lines (no header): the body's file and the site-wide one join them.
-    long_of = {
+    # With each, its piece of the site-wide zip (downloads.site_zip).
+    long_pieces = {
         s.slug: reuse.value(
             "long",
             [s.slug],
-            lambda s=s: csv_text(LONG_FIELDS, long_rows_of(by_slug[s.slug], s)).split("\n", 1)[1],
+            lambda s=s: downloads.piece(
+                csv_text(LONG_FIELDS, long_rows_of(by_slug[s.slug], s)).split("\n", 1)[1].encode()
+            ),
         )
         for years in bodies.values()
         for s in years
     }
+    long_of = {slug: raw.decode() for slug, (raw, _) in long_pieces.items()}
     for body, years in bodies.items():
         reuse.files(
             w,
@@ -588,16 +592,19 @@ def write_bodies(
             lambda body=body, years=years: body_page(w, body, years, by_slug, long_of),
             extra=body,
         )
-    long_csv = csv_text(LONG_FIELDS, []) + "".join(
-        long_of[s.slug] for years in bodies.values() for s in years
-    )
+    order = [s.slug for years in bodies.values() for s in years]
+    long_csv = csv_text(LONG_FIELDS, []) + "".join(long_of[slug] for slug in order)
     w.text("generated/long/budget-long.csv", long_csv)
     descriptor = _long_descriptor("budget-long", "历年部门预算长表（全部单位）", "budget-long.csv")
     w.text("generated/long/datapackage.json", descriptor)
     w.bytes(
         "generated/budget-long.zip",
-        downloads.zip_members(
-            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()}, site_wide=True
+        downloads.site_zip(
+            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()},
+            {
+                "budget-long.csv": [downloads.piece(csv_text(LONG_FIELDS, []).encode())]
+                + [long_pieces[s] for s in order]
+            },
         ),
     )
     return bodies

@@ -99,7 +99,7 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path], reuse: Re
                 f"generated/functions-{year}.csv",
                 csv_text(FUNCTIONS_FIELDS, [r for r in frows if year_of[r["slug"]] == year]),
             )
-    files = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres", reuse)
+    files, pieces = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres", reuse)
     for rel, content in sorted(files.items()):
         w.bytes(f"generated/all-centres/{rel}", content)
-    w.bytes("generated/all-centres.zip", downloads.zip_members(files, site_wide=True))
+    w.bytes("generated/all-centres.zip", downloads.site_zip(files, pieces))

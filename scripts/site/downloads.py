@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import re
+import struct
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +35,65 @@ def _zip(members: dict[str, bytes], level: int | None = None) -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, members[name])
     return buf.getvalue()
+
+
+# --- site-wide zips from deflated parts -------------------------------------------------------------
+#
+# A site-wide download joins every package's rows, and one changed package would mean compressing all of
+# them again. Instead each package's part is deflated on its own (a raw deflate stream ended by a sync
+# flush, kept in the page cache with the part), and a member's data is those streams one after another
+# plus an empty final block: valid deflate, as pigz writes it. A full build makes the same parts, so the
+# zip is byte for byte the same either way.
+
+_FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block with the final bit set
+_ZIP32_MAX = 0xFFFF_FFFF
+
+
+def deflate_part(raw: bytes) -> bytes:
+    """`raw` as a raw deflate stream that another may follow (no final block)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(raw) + packer.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _dos_time(t: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    return (t[3] << 11) | (t[4] << 5) | (t[5] // 2), ((t[0] - 1980) << 9) | (t[1] << 5) | t[2]
+
+
+def zip_parts(members: dict[str, list[tuple[bytes, bytes]]]) -> bytes | None:
+    """A zip whose members are given as (raw, deflate_part(raw)) pieces, in sorted order, stamped like
+    `_zip`'s; None when it would need ZIP64 (4 GB), which the caller then writes with zipfile."""
+    clock, day = _dos_time(FIXED_TIME)
+    out, central = io.BytesIO(), io.BytesIO()
+    for name in sorted(members):
+        pieces = members[name]
+        crc, size = 0, 0
+        for raw, _ in pieces:
+            crc = zlib.crc32(raw, crc)
+            size += len(raw)
+        data = b"".join(d for _, d in pieces) + _FINAL_BLOCK
+        offset = out.tell()
+        if max(size, len(data), offset) >= _ZIP32_MAX:
+            return None
+        encoded = name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0
+        fields = struct.pack("<HHHHHIIIHH", 20, flags, 8, clock, day, crc, len(data), size, len(encoded), 0)
+        out.write(b"PK\x03\x04" + fields + encoded)
+        out.write(data)
+        central.write(
+            b"PK\x01\x02"
+            + struct.pack("<H", (3 << 8) | 20)
+            + fields
+            + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, offset)
+            + encoded
+        )
+    start, directory = out.tell(), central.getvalue()
+    if start + len(directory) >= _ZIP32_MAX or len(members) >= 0xFFFF:
+        return None
+    out.write(directory)
+    out.write(
+        b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(directory), start, 0)
+    )
+    return out.getvalue()
 
 
 class PackageLinkError(Exception):
@@ -210,9 +271,19 @@ def _lines_of(pkg: Path, centre: list[str], path: str, names: list[str]) -> str:
     return "".join(_csv_cells(centre + [record.get(n) or "" for n in names]) + "\n" for record in records)
 
 
-def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) -> dict[str, bytes]:
-    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front. With
-    `reuse`, each package's part comes from the cache when the package is unchanged."""
+Pieces = dict[str, list[tuple[bytes, bytes]]]  # zip member → its (raw, deflate_part(raw)) pieces
+
+
+def piece(raw: bytes) -> tuple[bytes, bytes]:
+    return raw, deflate_part(raw)
+
+
+def combined(
+    pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None
+) -> tuple[dict[str, bytes], Pieces]:
+    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front, and
+    each CSV's pieces (its header, then each package's rows) for `site_zip`. With `reuse`, each package's
+    part comes from the cache, deflated, when the package is unchanged."""
     reuse = reuse or Reuse()
     order = sorted(pkg_dirs)
     parts = {pkg.name: reuse.value("tables", [pkg.name], lambda pkg=pkg: _tables_of(pkg)) for pkg in order}
@@ -226,7 +297,7 @@ def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) ->
             titles.setdefault(name, title)
     schemas = {name: json.loads(path.read_text(encoding="utf-8")) for name, (_, path) in widest.items()}
     columns = {name: [f["name"] for f in schema["fields"]] for name, schema in schemas.items()}
-    rows: dict[str, list[str]] = {name: [] for name in sorted(schemas)}
+    rows: dict[str, list[tuple[bytes, bytes]]] = {name: [] for name in sorted(schemas)}
     for pkg in order:
         part = parts[pkg.name]
         wanted = {name: columns[name] for name in sorted(part["tables"])}
@@ -234,14 +305,15 @@ def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) ->
             "lines",
             [pkg.name],
             lambda pkg=pkg, part=part, wanted=wanted: {
-                name: _lines_of(pkg, part["centre"], part["tables"][name][2], names)
+                name: piece(_lines_of(pkg, part["centre"], part["tables"][name][2], names).encode())
                 for name, names in wanted.items()
             },
             extra=json.dumps(wanted),
         )
-        for name, text in lines.items():
-            rows[name].append(text)
+        for name, rows_of_pkg in lines.items():
+            rows[name].append(rows_of_pkg)
     files: dict[str, bytes] = {}
+    pieces: Pieces = {}
     resources = []
     centre = [
         {"name": "centre", "type": "string", "title": "中心（数据包名称）"},
@@ -258,7 +330,8 @@ def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) ->
         schema.pop("primaryKey", None)
         schema.pop("foreignKeys", None)
         header = _csv_cells([f["name"] for f in schema["fields"]])
-        files[f"data/{name}.csv"] = (header + "\n" + "".join(rows[name])).encode()
+        pieces[f"data/{name}.csv"] = [piece((header + "\n").encode()), *rows[name]]
+        files[f"data/{name}.csv"] = b"".join(raw for raw, _ in pieces[f"data/{name}.csv"])
         files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
         resources.append(
             {
@@ -286,7 +359,7 @@ def combined(pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None) ->
         )
         + "\n"
     ).encode()
-    return files
+    return files, pieces
 
 
 def _csv_cells(values: list[str]) -> str:
@@ -295,8 +368,21 @@ def _csv_cells(values: list[str]) -> str:
     return buf.getvalue()[:-1]
 
 
-def zip_members(members: dict[str, bytes], *, site_wide: bool = False) -> bytes:
-    """Deterministic zip of in-memory files (e.g. the all-centre package from `combined`). A site-wide
-    download (every body's rows) is made again whenever any body changes: compressed fast (level 1:
-    2.4 times quicker than the default on the all-centre quality report, the file 40% larger)."""
-    return _zip(members, 1 if site_wide else None)
+def zip_members(members: dict[str, bytes]) -> bytes:
+    """Deterministic zip of in-memory files (a body's package, its years)."""
+    return _zip(members)
+
+
+def site_zip(members: dict[str, bytes], pieces: Pieces | None = None) -> bytes:
+    """A site-wide download (every body's rows), made again whenever any body changes: from each member's
+    deflated pieces where given (see `zip_parts`), else each member deflated whole; with zipfile at level
+    1 past 4 GB."""
+    pieces = pieces or {}
+    parts = {}
+    for name, data in members.items():
+        given = pieces.get(name)
+        if given is None or sum(len(raw) for raw, _ in given) != len(data):
+            given = [piece(data)]
+        parts[name] = given
+    made = zip_parts(parts)
+    return made if made is not None else _zip(members, 1)
