@@ -3,10 +3,11 @@
     python -m scripts site [--packages DIR] [--out SITE_SRC] [--build-report FILE]
 
 The `site` command lives in `command.py` and is re-exported here, loaded on first use, so `python -m
-scripts` (which loads `scripts.site`) and callers of `scripts.site.generate` keep working. Per body, `body_page.write` makes the
-body's page and returns its `BodySummary` (`summary.py`); the cross-body pages render those summaries, one
-module per page kind: `home`, `catalog` (with the region index pages), `compare`, `glossary`, `report`,
-plus `data` (the CSVs and the all-centre package behind them) and `common` (what several pages share).
+scripts` (which loads `scripts.site`) and callers of `scripts.site.generate` keep working. Per body,
+`body_page.write` makes the body's page and returns its `BodySummary` (`summary.py`); the cross-body
+pages render those summaries, one module per page kind: `home`, `catalog` (with the region index pages),
+`compare`, `glossary`, `report`, plus `data` (the CSVs and the all-centre package behind them) and
+`common` (what several pages share).
 """
 
 __all__ = [
