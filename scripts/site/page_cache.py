@@ -117,9 +117,9 @@ class PageCache:
         known = self._load(memo) or {}
         fresh = {}
         for pkg in dirs:
-            stat = _stat_digest(pkg)
+            seen = _stat_digest(pkg)
             old = known.get(pkg.name)
-            fresh[pkg.name] = (stat, old[1] if stat and old and old[0] == stat else package_digest(pkg))
+            fresh[pkg.name] = (seen, old[1] if seen and old and old[0] == seen else package_digest(pkg))
         if fresh != known:
             self._save(memo, fresh)
         self.store.used.add(memo)

@@ -31,7 +31,8 @@ of what a build is not going to change.
 
 Entries live in a folder of their own (`RENDER_CACHE`, default `.build/render-cache` beside the config
 file; `RENDER_CACHE=off` disables the cache), tagged with a CACHEDIR.TAG; after a successful build the
-entries it did not use are removed, so the folder holds one site.
+entries it did not use are removed, so the folder holds one site (jieba's words accumulate; jinja2's
+compiled templates in `templates/` are jinja2's, one file per template source).
 """
 
 from __future__ import annotations
