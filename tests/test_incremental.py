@@ -146,3 +146,22 @@ def test_package_files_are_trusted_by_their_stat_only_when_it_is_old_enough(tmp_
     assert cache.intact(pkg, hashes) is False  # without a recorded stat, the bytes are read
     os.utime(pkg / "a.csv", ns=(old + 10**9, old + 10**9))  # touched: read, and found changed
     assert cache.intact(pkg, hashes, stats) is False
+
+
+def test_the_build_summary_of_failing_checks_is_the_same_from_the_cache(tmp_path, synthetic):
+    """The closing summary counts every package's failing checks: read from the packages on the first
+    build, kept in the build cache for the next (each beside the sha256 of the file it came from)."""
+    out = tmp_path / "out"
+    args = ("build", "--registry", str(synthetic), "--out", str(out), "--no-validate", "--quiet")
+
+    def failing(proc: subprocess.CompletedProcess) -> str:
+        line = next(x for x in proc.stderr.splitlines() if "failing checks:" in x)
+        return line.split("failing checks:", 1)[1]
+
+    on_disk = 0
+    first = run(*args)
+    for csv_file in out.glob("*/data/quality_report.csv"):
+        on_disk += sum(",fail," in line for line in csv_file.read_text(encoding="utf-8").splitlines())
+    second = run(*args)
+    assert timings(out)["cached"] == 12
+    assert failing(first) == failing(second) and int(failing(first).split(":")[0]) == on_disk > 0

@@ -448,6 +448,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
             )
     if not args.only:
         store.keep_only({e["slug"] for e in entries})
+    failing, unreadable = progress.review(out_dir, [e["slug"] for e in entries], store.entries)
     store.save()
     for problem in stale:
         say(f"STALE  {problem}")
@@ -472,7 +473,6 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
         + (f"; {len(stale)} stale" if stale else "")
         + f"; report: {state / 'report.json'}"
     )
-    failing, unreadable = progress.review(out_dir, [e["slug"] for e in entries])
     for line in progress.summary(
         counts, rebuilt, timings["cached"], failing, unreadable, state / "report.json"
     ):

@@ -98,21 +98,35 @@ def _rows(path: Path) -> list[dict]:
         return []
 
 
-def review(out_dir: Path, slugs: list[str]) -> tuple[list[str], list[str]]:
-    """Failing checks (`slug: check_id`) and tables read as unreadable (`slug: title`) in the packages."""
+REVIEWED = ("data/quality_report.csv", "data/tables.csv")
+
+
+def review(out_dir: Path, slugs: list[str], cached: dict | None = None) -> tuple[list[str], list[str]]:
+    """Failing checks (`slug: check_id`) and tables read as unreadable (`slug: title`) in the packages.
+    `cached`: the build cache's entries, where each package's findings are kept beside the sha256 of the
+    two files they come from (which the build has just checked or written), so they are read once."""
     failing, unreadable = [], []
     for slug in slugs:
-        data = out_dir / slug / "data"
-        failing += [
-            f"{slug}: {r['check_id']}"
-            for r in _rows(data / "quality_report.csv")
-            if r.get("status") == "fail"
-        ]
-        unreadable += [
-            f"{slug}: {r.get('title') or r.get('kind_title')}"
-            for r in _rows(data / "tables.csv")
-            if r.get("status") == "unreadable"
-        ]
+        entry = (cached or {}).get(slug) or {}
+        of = [entry.get("files", {}).get(rel) for rel in REVIEWED]
+        kept = entry.get("review")
+        if not (kept and None not in of and kept.get("of") == of):
+            data = out_dir / slug / "data"
+            kept = {
+                "of": of,
+                "failing": [
+                    r["check_id"] for r in _rows(data / "quality_report.csv") if r.get("status") == "fail"
+                ],
+                "unreadable": [
+                    r.get("title") or r.get("kind_title")
+                    for r in _rows(data / "tables.csv")
+                    if r.get("status") == "unreadable"
+                ],
+            }
+            if entry and None not in of:
+                entry["review"] = kept
+        failing += [f"{slug}: {check}" for check in kept["failing"]]
+        unreadable += [f"{slug}: {title}" for title in kept["unreadable"]]
     return failing, unreadable
 
 

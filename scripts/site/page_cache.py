@@ -159,14 +159,21 @@ class PageCache:
         if entry is None:
             return None
         value, files = entry
+        root = str(out)
         for rel, (digest, size, mtime) in files.items():
-            path = out / rel
-            if rel not in owned or path.is_symlink() or not path.is_file():
+            if rel not in owned:
                 return None
-            stat = path.stat()
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-                if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                    return None
+            path = os.path.join(root, rel)
+            try:
+                st = os.lstat(path)  # a link is not ours: lstat, and a regular file only
+            except OSError:
+                return None
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                with open(path, "rb") as fh:
+                    if hashlib.sha256(fh.read()).hexdigest() != digest:
+                        return None
         self.store.used.add(key)
         return value, sorted(files)
 
