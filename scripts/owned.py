@@ -120,7 +120,8 @@ def write_file(root: Path, rel: str, data: bytes) -> bool:
         raise OutputError(f"path {rel!r} leaves its folder", file=root, expected="a relative path inside it")
     refuse_link(root, rel, "remove the link; nothing was written there")
     path = Path(root) / rel
-    if path.is_file() and path.read_bytes() == data:
+    # The size first: a changed file of another size (the site-wide CSVs, hundreds of MB) is not read.
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False
     if path.exists() and not path.is_file():
         raise OutputError("is a folder, expected a file", file=path, hint="move the folder away")
