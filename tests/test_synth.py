@@ -71,3 +71,29 @@ def test_refuses_to_write_into_disclosures():
 
     assert main(["synth", "1", str(ROOT / "disclosures" / "synthetic")]) == 2
     assert not (ROOT / "disclosures" / "synthetic").exists()
+
+
+def test_the_bench_republishes_one_disclosure_without_copying_another(tmp_path):
+    """The bench's one-changed rebuild scales one disclosure's amounts; when doubling gives another
+    disclosure's very bytes (a later year can be an earlier one doubled), it scales further: the registry
+    refuses two disclosures with one sha256."""
+    import hashlib
+    import json
+
+    from scripts.bench import run as bench_run
+
+    synth.generate(6, tmp_path / "syn", 0)
+    registry = tmp_path / "syn" / "registry.json"
+    entries = json.loads(registry.read_text(encoding="utf-8"))
+    middle = entries[len(entries) // 2]
+    encoding = (middle.get("x_synth") or {}).get("encoding", "utf-8")
+    text = (registry.parent / middle["file"]).read_bytes().decode(encoding)
+    doubled = hashlib.sha256(synth.scale_amounts(text, 2).encode(encoding)).hexdigest()
+    entries[0]["sha256"] = doubled  # another disclosure already has the doubled bytes
+    registry.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    assert bench_run._one_changed(registry) == middle["slug"]
+    after = json.loads(registry.read_text(encoding="utf-8"))
+    shas = [e["sha256"] for e in after]
+    assert len(set(shas)) == len(shas) and after[len(after) // 2]["sha256"] != doubled
+    data = (registry.parent / middle["file"]).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == after[len(after) // 2]["sha256"]
