@@ -184,7 +184,7 @@ def test_render_cache_refuses_a_folder_of_someone_elses_files(project, tmp_path)
 
 
 def test_a_large_site_lists_each_body_once_in_the_search_index(packages, tmp_path, monkeypatch):
-    """Every page loads the search index: past SEARCH_FULL_MAX packages only the body pages are in it."""
+    """Every search loads the whole index: past SEARCH_FULL_MAX packages only the body pages are in it."""
     from scripts.site import command
 
     def front_matter(page: Path) -> str:

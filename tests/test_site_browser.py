@@ -321,8 +321,8 @@ def test_long_dataset_and_body_zip_validate_with_frictionless(served, tmp_path: 
     assert Package(str(tmp_path / "320000-npc-office-2019" / "datapackage.json")).validate().valid
 
 
-# Sections a centre page keeps out of the search index (scripts/site/body_page.py): every page loads
-# the index, so figures and tables would grow it by the size of the whole site.
+# Sections a centre page keeps out of the search index (scripts/site/body_page.py): every reader who
+# searches loads the index, so figures and tables would grow it by the size of the whole site.
 EXCLUDED_HEADINGS = ["主要数字", "图表", "主要表格", "数据质量核对", "下载", "引用", "用代码读取数据"]
 
 
@@ -347,3 +347,31 @@ def test_search_index_keeps_out_what_is_excluded(served) -> None:
         text = "".join(d["text"] for d in mine).replace("\u200b", "")
         assert "read_csv" not in text and "import pandas" not in text, slug
         assert "本年支出合计" not in text, slug  # the headline figures
+        # The line under the title gives only the place: the name is the title, the code and links are noise.
+        assert "行政区划代码" not in text and "返回首页" not in text, slug
+    # Written in UTF-8, not as \\u escapes (six bytes a character).
+    raw = (site_dir / "search" / "search_index.json").read_bytes()
+    docs_part = raw[raw.index(b'"docs":') :]
+    assert "部门".encode() in docs_part and b"\\u" not in docs_part
+
+
+def test_search_index_is_fetched_when_search_opens(served, chromium_path, chromium_args) -> None:
+    site_dir, base = served
+    slug = sorted(p.name for p in (site_dir / "centres").iterdir() if (p / "index.html").is_file())[0]
+    with open_page(chromium_path, chromium_args) as session:
+        page = session.page
+        asked: list[str] = []
+        page.on("request", lambda r: r.url.endswith("search/search_index.json") and asked.append(r.url))
+        page.goto(f"{base}centres/{slug}/")
+        page.wait_for_load_state("networkidle")
+        # Instant navigation to another page: still no index.
+        page.click("a.md-header__button.md-logo")
+        page.wait_for_url(base, timeout=15_000)
+        page.wait_for_load_state("networkidle")
+        assert asked == []
+        page.click("input.md-search__input")
+        page.keyboard.type("热线")
+        page.keyboard.press("End")  # material searches on keyup; Chinese arrives as insertText
+        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        assert asked == [f"{base}search/search_index.json"]
+        assert session.console_errors == [] and session.failed_requests == []

@@ -147,6 +147,30 @@ def test_search_index_segments_chinese_with_jieba(built_site: Path) -> None:
     assert re.search(index["config"]["separator"], "数据\u200b下载")
 
 
+def test_search_index_is_rewritten_in_utf8_and_never_through_a_link(tmp_path: Path) -> None:
+    from scripts.owned import OutputError
+    from scripts.site import search_index
+
+    index = {"config": {"separator": "[\\s\\u200b]+"}, "docs": [{"location": "", "title": "数据\u200b下载"}]}
+    path = tmp_path / "site" / search_index.PATH
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")  # as the plugin writes it
+    assert search_index.rewrite(tmp_path / "site")
+    raw = path.read_bytes()
+    assert json.loads(raw) == index and "数据\u200b下载".encode() in raw
+    assert len(raw) < len(json.dumps(index, separators=(",", ":")))
+    assert not search_index.rewrite(tmp_path / "site")  # already UTF-8: nothing written
+    assert not search_index.rewrite(tmp_path / "nothing")  # search off: no index
+
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps(index), encoding="utf-8")
+    path.unlink()
+    path.symlink_to(elsewhere)
+    with pytest.raises(OutputError):
+        search_index.rewrite(tmp_path / "site")
+    assert elsewhere.read_text(encoding="utf-8") == json.dumps(index)
+
+
 def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(SPENDING_CSV, encoding="utf-8")
     json_path, svg_path = site_assets.write_chart(

@@ -34,6 +34,8 @@ from urllib.parse import unquote
 
 import yaml
 
+from scripts.site import search_index
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARD_DIRS = ("centres", "bodies")  # per-body trees: a shard's output; everything else is the portal's
 MARK = ".shards-work"
@@ -351,10 +353,10 @@ def merge(work: Path) -> dict:
         index["config"] = data["config"]
         own = [d for d in data["docs"] if (d["location"].split("/")[0] in SHARD_DIRS) != (name == "portal")]
         index["docs"] += own
-        parts[name] = len(gzip.compress(json.dumps({**data, "docs": own}, separators=(",", ":")).encode(), 9))
+        parts[name] = len(gzip.compress(search_index.dump({**data, "docs": own}), 9))
     groups = _pages(index["docs"], lambda d: d["location"].split("#")[0])
     index["docs"] = [d for g in sorted(groups, key=lambda g: key(g[0]["location"])) for d in g]
-    search = json.dumps(index, separators=(",", ":"), default=str).encode("utf-8")
+    search = search_index.dump(index)
     (out / "search" / "search_index.json").unlink()
     (out / "search" / "search_index.json").write_bytes(search)
 

@@ -222,8 +222,10 @@ def body_page(
         "",
         f"# {md_text(latest.short_name)}",
         "",
-        f'<p class="centre-meta">{md_text(latest.name)} · {md_text(Centre(latest).region)} · '
-        f"行政区划代码 {md_text(latest.division_code)} · 公开年度 {len(years)} 个</p>",
+        # Only the place goes into the search index (the title holds the name).
+        f'<p class="centre-meta"><span data-search-exclude>{md_text(latest.name)} · </span>'
+        f"{md_text(Centre(latest).region)}<span data-search-exclude> · "
+        f"行政区划代码 {md_text(latest.division_code)} · 公开年度 {len(years)} 个</span></p>",
         "",
     ]
     if len(years) > 1:

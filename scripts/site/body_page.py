@@ -331,7 +331,7 @@ def performance_md(pkg: Package) -> str:
             "</summary>\n"
         )
         # Project names stay searchable; goals and indicator tables would swell the site-wide search
-        # index that every page loads.
+        # index that every reader who searches loads.
         out.append('<div markdown="block" data-search-exclude>\n')
         out.append(f"项目编码：{esc(code) or '未公开'}\n")
         if proj.get("goal"):
@@ -757,9 +757,12 @@ def write(
         "",
         f"# {esc(short)} {esc(str(desc.get('fiscal_year', '')))}年部门预算",
         "",
-        f'<p class="centre-meta">{esc(org)} · {place} · 行政区划代码 {esc(desc.get("division_code"))} · '
+        # Only the place goes into the search index (the title holds the name): every entry is paid for by
+        # each reader who opens search.
+        f'<p class="centre-meta"><span data-search-exclude>{esc(org)} · </span>{place}<span data-search-exclude>'
+        f" · 行政区划代码 {esc(desc.get('division_code'))} · "
         f'<a href="{html.escape(site_root_rel)}bodies/{html.escape(body, quote=True)}/">本单位历年</a> · '
-        f'<a href="{html.escape(site_root_rel)}">返回首页</a></p>',
+        f'<a href="{html.escape(site_root_rel)}">返回首页</a></span></p>',
         "",
         *(
             [
@@ -771,8 +774,8 @@ def write(
             if years and len(years) > 1
             else []
         ),
-        # Only the name, place and project names go into the search index: every page loads that index,
-        # so figures and tables (found on the page itself) would grow it by the size of the whole site.
+        # Only the name, place and project names go into the search index: every reader who searches loads
+        # that index, so figures and tables (found on the page itself) would grow it by the whole site.
         "## 主要数字 { data-search-exclude }",
         "",
         headline_md(pkg, h),

@@ -59,9 +59,9 @@ class SiteError(Exception):
 
 
 PARALLEL_MIN = 16  # below this, starting worker processes costs more than it saves
-# Every page loads the site-wide search index, so it must stay small: up to this many packages it holds
-# each year's page (name, place, project names); above, one entry per body (its body page: name and
-# place). Past one site, shards carry their own index (scripts/README.md).
+# Every reader who searches loads the whole site-wide index, so it must stay small: up to this many
+# packages it holds each year's page (name, place, project names); above, one entry per body (its body
+# page: name and place). Past one site, shards carry their own index (scripts/README.md).
 SEARCH_FULL_MAX = 1000
 
 

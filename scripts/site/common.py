@@ -27,7 +27,7 @@ CHART_MAX_CENTRES = 30
 
 UNKNOWN_REGION = "未注明地区"
 
-# Listing pages repeat every centre's name and figures; the search index that every page loads
+# Listing pages repeat every centre's name and figures; the search index every searching reader loads
 # would grow with them, and the centre pages are indexed themselves.
 NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
 

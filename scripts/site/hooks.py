@@ -20,7 +20,7 @@ if _ROOT not in sys.path:
 
 from scripts.owned import OutputError  # noqa: E402
 from scripts.site import assets as site_assets  # noqa: E402
-from scripts.site import render_cache  # noqa: E402
+from scripts.site import render_cache, search_index  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
 
@@ -62,6 +62,11 @@ def on_env(env, config, files):
 
 
 def on_post_build(config) -> None:
+    # Hooks run after the plugins: the search plugin has written its index.
+    try:
+        search_index.rewrite(Path(config["site_dir"]))
+    except OutputError as err:
+        raise PluginError(str(err)) from err
     cache = render_cache.finish(prune=True)
     if cache is not None:
         new = cache.words.new if cache.words is not None else 0
