@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from scripts.errors import DisclosureError
 
@@ -111,31 +113,66 @@ def refuse_link(root: Path, rel: str, hint: str) -> None:
         )
 
 
+def _target(root: Path, rel: str) -> Path:
+    """`root/rel`, refused when it leaves `root`, has a symbolic link on its way or is a folder."""
+    if not safe_rel(rel):
+        raise OutputError(f"path {rel!r} leaves its folder", file=root, expected="a relative path inside it")
+    refuse_link(root, rel, "remove the link; nothing was written there")
+    path = Path(root) / rel
+    if path.exists() and not path.is_file():
+        raise OutputError("is a folder, expected a file", file=path, hint="move the folder away")
+    return path
+
+
 def write_file(root: Path, rel: str, data: bytes) -> bool:
     """Write `root/rel` atomically unless it already holds `data`; True when written.
 
     Refuses a path with a symbolic link in it; the temporary file has a unique name.
     """
-    if not safe_rel(rel):
-        raise OutputError(f"path {rel!r} leaves its folder", file=root, expected="a relative path inside it")
-    refuse_link(root, rel, "remove the link; nothing was written there")
-    path = Path(root) / rel
+    path = _target(root, rel)
     # The size first: a changed file of another size (the site-wide CSVs, hundreds of MB) is not read.
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False
-    if path.exists() and not path.is_file():
-        raise OutputError("is a folder, expected a file", file=path, hint="move the folder away")
+    return _write(path, lambda fh: fh.write(data), compare=False)
+
+
+BLOCK = 1 << 20
+
+
+def write_with(root: Path, rel: str, fill: Callable[[BinaryIO], object]) -> bool:
+    """`write_file` for a file too large to hold in memory: `fill(fh)` writes it into a unique temporary
+    file beside `root/rel`, which then takes its place unless the bytes are the same; True when written."""
+    return _write(_target(root, rel), fill, compare=True)
+
+
+def _write(path: Path, fill: Callable[[BinaryIO], object], *, compare: bool) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "w+b") as fh:
+            fill(fh)
+            size = fh.seek(0, os.SEEK_END)  # `fill` may have seeked back (zipfile does)
+            same = compare and path.is_file() and path.stat().st_size == size and _same(fh, path)
+        if same:
+            os.unlink(tmp)
+            return False
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _same(fh: BinaryIO, path: Path) -> bool:
+    fh.seek(0)
+    with path.open("rb") as other:
+        while True:
+            block = fh.read(BLOCK)
+            if block != other.read(BLOCK):
+                return False
+            if not block:
+                return True
 
 
 def remove_file(root: Path, rel: str) -> bool:

@@ -171,6 +171,24 @@ def test_search_index_is_rewritten_in_utf8_and_never_through_a_link(tmp_path: Pa
     assert elsewhere.read_text(encoding="utf-8") == json.dumps(index)
 
 
+def test_a_streamed_site_file_never_replaces_another_s(tmp_path: Path) -> None:
+    """The site-wide downloads are streamed (content not known before): an existing file the site did not
+    write is refused whatever it holds; one it wrote is replaced."""
+    root = tmp_path / "docs"
+    (root / "generated").mkdir(parents=True)
+    theirs = root / "generated" / "all-centres.zip"
+    theirs.write_bytes(b"theirs")
+    record: set[str] = set()
+    with site_assets.guard(root, set(), record):
+        with pytest.raises(site_assets.UnsafeWriteError, match="not written by"):
+            site_assets.write_with_if_changed(theirs, lambda fh: fh.write(b"theirs"))
+        assert site_assets.write_with_if_changed(root / "generated" / "new.zip", lambda fh: fh.write(b"ours"))
+    assert theirs.read_bytes() == b"theirs" and record == {"generated/new.zip"}
+    with site_assets.guard(root, {"generated/all-centres.zip"}, record):
+        assert site_assets.write_with_if_changed(theirs, lambda fh: fh.write(b"ours"))
+    assert theirs.read_bytes() == b"ours" and record == {"generated/new.zip", "generated/all-centres.zip"}
+
+
 def test_static_svg_fallback_is_rendered_at_build_time(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text(SPENDING_CSV, encoding="utf-8")
     json_path, svg_path = site_assets.write_chart(

@@ -629,3 +629,43 @@ def test_descriptor_body_period_and_notes(tmp_path):
         "sources"
     ]:
         assert "x_note" not in src
+
+
+def test_write_with_replaces_only_on_change_and_never_through_a_link(tmp_path):
+    """A file too large to hold (the site-wide downloads) is written through a temporary file, compared
+    block by block with the one in place, and kept when unchanged."""
+    from scripts.owned import BLOCK, write_with
+
+    big = b"x" * (2 * BLOCK + 5)
+    path = tmp_path / "a" / "b.bin"
+    assert write_with(tmp_path, "a/b.bin", lambda fh: fh.write(big))
+    inode = path.stat().st_ino
+    assert not write_with(tmp_path, "a/b.bin", lambda fh: fh.write(big))
+    assert path.stat().st_ino == inode  # unchanged: not replaced
+    assert write_with(tmp_path, "a/b.bin", lambda fh: fh.write(big[:-1] + b"y"))  # the last block differs
+    assert path.read_bytes() == big[:-1] + b"y"
+
+    def seeks_back(fh):  # as zipfile does: the size is where the file ends, not where it stopped
+        fh.write(big)
+        fh.seek(0)
+        fh.write(b"z")
+
+    assert write_with(tmp_path, "a/b.bin", seeks_back)
+    assert path.read_bytes() == b"z" + big[1:]
+
+    def fails(fh):
+        fh.write(b"partial")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        write_with(tmp_path, "a/b.bin", fails)
+    assert path.read_bytes() == b"z" + big[1:] and [p.name for p in path.parent.iterdir()] == ["b.bin"]
+
+    theirs = tmp_path / "theirs.bin"
+    theirs.write_bytes(b"theirs")
+    (tmp_path / "a" / "link.bin").symlink_to(theirs)
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_with(tmp_path, "a/link.bin", lambda fh: fh.write(b"ours"))
+    with pytest.raises(OutputError, match="leaves its folder"):
+        write_with(tmp_path / "a", "../out.bin", lambda fh: fh.write(b"ours"))
+    assert theirs.read_bytes() == b"theirs" and not (tmp_path / "out.bin").exists()

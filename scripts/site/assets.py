@@ -50,14 +50,15 @@ import json
 import posixpath
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import vl_convert as vlc
 
-from scripts.owned import OutputError, symlink_on_path, write_file
+from scripts.owned import OutputError, symlink_on_path, write_file, write_with
 from scripts.site.svg import bar_svg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,9 @@ def guard(root: Path, owned: set[str], record: set[str]) -> Iterator[set[str]]:
         _GUARD.update(saved)
 
 
-def _guarded(path: Path, data: bytes) -> None:
+def _guarded(path: Path, data: bytes | None) -> None:
+    """Inside `guard`: refuse `path` if outside the root, behind a link, or another's file (with
+    `data` None, of content not known yet, an existing file not ours is refused whatever it holds)."""
     root = _GUARD["root"]
     if root is None:
         return
@@ -137,7 +140,7 @@ def _guarded(path: Path, data: bytes) -> None:
             f"{link}: a symbolic link in the site folder: nothing is written through it "
             "(remove the link and run `python -m scripts site` again)"
         )
-    if path.exists() and rel not in _GUARD["owned"] and path.read_bytes() != data:
+    if path.exists() and rel not in _GUARD["owned"] and (data is None or path.read_bytes() != data):
         raise UnsafeWriteError(
             f"{path}: exists and was not written by `python -m scripts site` (not in {root}/{MANIFEST}): "
             "not overwritten; move it away and run the command again"
@@ -168,6 +171,18 @@ def write_if_changed(path: Path, content: bytes | str) -> bool:
         raise UnsafeWriteError(f"{path}: a symbolic link: not written through")
     try:
         return write_file(path.parent, path.name, data)
+    except OutputError as err:
+        raise UnsafeWriteError(str(err)) from err
+
+
+def write_with_if_changed(path: Path, fill: Callable[[BinaryIO], object]) -> bool:
+    """`write_if_changed` for a file too large to hold in memory: `fill(fh)` writes it (owned.write_with)."""
+    path = Path(path)
+    _guarded(path, None)
+    if path.is_symlink():
+        raise UnsafeWriteError(f"{path}: a symbolic link: not written through")
+    try:
+        return write_with(path.parent, path.name, fill)
     except OutputError as err:
         raise UnsafeWriteError(str(err)) from err
 

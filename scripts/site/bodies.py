@@ -572,41 +572,38 @@ def write_bodies(
     reuse = reuse or Reuse()
     by_slug = {p.name: p for p in pkg_dirs}
     bodies = group(centres)
-    # Each package's long rows as CSV lines (no header): the body's file and the site-wide one join them.
-    # With each, its piece of the site-wide zip (downloads.site_zip).
-    long_pieces = {
-        s.slug: reuse.value(
-            "long",
-            [s.slug],
-            lambda s=s: downloads.piece(
-                csv_text(LONG_FIELDS, long_rows_of(by_slug[s.slug], s)).split("\n", 1)[1].encode()
-            ),
-        )
-        for years in bodies.values()
-        for s in years
-    }
-    long_of = {slug: raw.decode() for slug, (raw, _) in long_pieces.items()}
-    for body, years in bodies.items():
-        reuse.files(
-            w,
-            "body",
-            [s.slug for s in years],
-            lambda body=body, years=years: body_page(w, body, years, by_slug, long_of),
-            extra=body,
-        )
-    order = [s.slug for years in bodies.values() for s in years]
-    long_csv = csv_text(LONG_FIELDS, []) + "".join(long_of[slug] for slug in order)
-    w.text("generated/long/budget-long.csv", long_csv)
+    # Each package's long rows as CSV lines (no header), with their piece of the site-wide zip: the body's
+    # file and the site-wide one join them, one body at a time.
+    header = csv_text(LONG_FIELDS, [])
+    long_csv = downloads.Spooled(header.encode())
     descriptor = _long_descriptor("budget-long", "历年部门预算长表（全部单位）", "budget-long.csv")
-    w.text("generated/long/datapackage.json", descriptor)
-    w.bytes(
-        "generated/budget-long.zip",
-        downloads.site_zip(
-            {"budget-long.csv": long_csv.encode(), "datapackage.json": descriptor.encode()},
-            {
-                "budget-long.csv": [downloads.piece(csv_text(LONG_FIELDS, []).encode())]
-                + [long_pieces[s] for s in order]
-            },
-        ),
-    )
+    members = {"budget-long.csv": long_csv, "datapackage.json": downloads.Spooled(descriptor.encode())}
+    try:
+        for body, years in bodies.items():
+            pieces = [
+                reuse.value(
+                    "long",
+                    [s.slug],
+                    lambda s=s: downloads.piece(
+                        csv_text(LONG_FIELDS, long_rows_of(by_slug[s.slug], s)).split("\n", 1)[1].encode()
+                    ),
+                )
+                for s in years
+            ]
+            long_of = {s.slug: raw.decode() for s, (raw, _) in zip(years, pieces, strict=True)}
+            reuse.files(
+                w,
+                "body",
+                [s.slug for s in years],
+                lambda body=body, years=years, long_of=long_of: body_page(w, body, years, by_slug, long_of),
+                extra=body,
+            )
+            for part in pieces:
+                long_csv.add(part)
+        w.stream("generated/long/budget-long.csv", long_csv.write_raw)
+        w.text("generated/long/datapackage.json", descriptor)
+        w.stream("generated/budget-long.zip", lambda fh: downloads.write_zip(fh, members))
+    finally:
+        for spooled in members.values():
+            spooled.close()
     return bodies

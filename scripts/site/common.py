@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import altair as alt
 
@@ -68,6 +69,13 @@ class Writer:
         path = self.root / rel
         self.written.add(path)
         self.changed += site_assets.write_if_changed(path, content)
+        return path
+
+    def stream(self, rel: str, fill: Callable[[BinaryIO], object]) -> Path:
+        """A file too large to hold in memory: `fill(fh)` writes it."""
+        path = self.root / rel
+        self.written.add(path)
+        self.changed += site_assets.write_with_if_changed(path, fill)
         return path
 
     def keep(self, path: Path) -> None:

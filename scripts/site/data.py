@@ -99,7 +99,11 @@ def write_data(w: Writer, centres: list[Centre], pkg_dirs: list[Path], reuse: Re
                 f"generated/functions-{year}.csv",
                 csv_text(FUNCTIONS_FIELDS, [r for r in frows if year_of[r["slug"]] == year]),
             )
-    files, pieces = downloads.combined(pkg_dirs, w.root / "generated" / "all-centres", reuse)
-    for rel, content in sorted(files.items()):
-        w.bytes(f"generated/all-centres/{rel}", content)
-    w.bytes("generated/all-centres.zip", downloads.site_zip(files, pieces))
+    files = downloads.combined(pkg_dirs, reuse)
+    try:
+        for rel, spooled in sorted(files.items()):
+            w.stream(f"generated/all-centres/{rel}", spooled.write_raw)
+        w.stream("generated/all-centres.zip", lambda fh: downloads.write_zip(fh, files))
+    finally:
+        for spooled in files.values():
+            spooled.close()

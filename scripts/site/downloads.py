@@ -10,14 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import struct
+import tempfile
 import zipfile
 import zlib
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from scripts.celltext import visible
+from scripts.owned import BLOCK
 from scripts.site.page_cache import Reuse
 
 # A published cell may be longer than the csv module's default field limit (131,072 characters).
@@ -37,13 +42,14 @@ def _zip(members: dict[str, bytes], level: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-# --- site-wide zips from deflated parts -------------------------------------------------------------
+# --- site-wide files, made piece by piece ----------------------------------------------------------
 #
-# A site-wide download joins every package's rows, and one changed package would mean compressing all of
-# them again. Instead each package's part is deflated on its own (a raw deflate stream ended by a sync
-# flush, kept in the page cache with the part), and a member's data is those streams one after another
-# plus an empty final block: valid deflate, as pigz writes it. A full build makes the same parts, so the
-# zip is byte for byte the same either way.
+# A site-wide download joins every package's rows: too large to hold in memory for a province, and one
+# changed package would mean compressing all of them again. So each package's part is deflated on its own
+# (a raw deflate stream ended by a sync flush, kept in the page cache with the part), and a zip member's
+# data is those streams one after another plus an empty final block: valid deflate, as pigz writes it. A
+# full build makes the same parts, so the zip is byte for byte the same either way. The parts are
+# spooled to anonymous temporary files as they come: memory holds one package's part at a time.
 
 _FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block with the final bit set
 _ZIP32_MAX = 0xFFFF_FFFF
@@ -55,45 +61,93 @@ def deflate_part(raw: bytes) -> bytes:
     return packer.compress(raw) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
+def piece(raw: bytes) -> tuple[bytes, bytes]:
+    return raw, deflate_part(raw)
+
+
+class Spooled:
+    """One site-wide file made of pieces (raw, deflate_part(raw)), kept on disk as it grows: its bytes
+    and its pieces' deflate streams, with the CRC-32 and sizes a zip entry needs."""
+
+    def __init__(self, first: bytes | None = None) -> None:
+        self._raw = tempfile.TemporaryFile()
+        self._deflated = tempfile.TemporaryFile()
+        self.crc = self.size = self.deflated_size = 0
+        if first is not None:
+            self.add(piece(first))
+
+    def add(self, part: tuple[bytes, bytes]) -> None:
+        raw, deflated = part
+        self._raw.write(raw)
+        self._deflated.write(deflated)
+        self.crc = zlib.crc32(raw, self.crc)
+        self.size += len(raw)
+        self.deflated_size += len(deflated)
+
+    def _copy(self, source, fh: BinaryIO) -> None:
+        source.seek(0)
+        shutil.copyfileobj(source, fh, BLOCK)
+        source.seek(0, os.SEEK_END)
+
+    def write_raw(self, fh: BinaryIO) -> None:
+        """The file's bytes into `fh`."""
+        self._copy(self._raw, fh)
+
+    def write_deflated(self, fh: BinaryIO) -> None:
+        self._copy(self._deflated, fh)
+
+    def close(self) -> None:
+        self._raw.close()
+        self._deflated.close()
+
+
 def _dos_time(t: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     return (t[3] << 11) | (t[4] << 5) | (t[5] // 2), ((t[0] - 1980) << 9) | (t[1] << 5) | t[2]
 
 
-def zip_parts(members: dict[str, list[tuple[bytes, bytes]]]) -> bytes | None:
-    """A zip whose members are given as (raw, deflate_part(raw)) pieces, in sorted order, stamped like
-    `_zip`'s; None when it would need ZIP64 (4 GB), which the caller then writes with zipfile."""
+def write_zip(fh: BinaryIO, members: dict[str, Spooled]) -> None:
+    """The zip of `members` in sorted order, stamped like `_zip`, written into `fh` from their deflate
+    streams; past 4 GB (ZIP64) with zipfile at level 1 from their bytes."""
     clock, day = _dos_time(FIXED_TIME)
-    out, central = io.BytesIO(), io.BytesIO()
-    for name in sorted(members):
-        pieces = members[name]
-        crc, size = 0, 0
-        for raw, _ in pieces:
-            crc = zlib.crc32(raw, crc)
-            size += len(raw)
-        data = b"".join(d for _, d in pieces) + _FINAL_BLOCK
-        offset = out.tell()
-        if max(size, len(data), offset) >= _ZIP32_MAX:
-            return None
-        encoded = name.encode("utf-8")
+    names = sorted(members)
+    headers, offset = [], 0
+    for name in names:
+        member, encoded = members[name], name.encode("utf-8")
         flags = 0x800 if not name.isascii() else 0
-        fields = struct.pack("<HHHHHIIIHH", 20, flags, 8, clock, day, crc, len(data), size, len(encoded), 0)
-        out.write(b"PK\x03\x04" + fields + encoded)
-        out.write(data)
-        central.write(
-            b"PK\x01\x02"
-            + struct.pack("<H", (3 << 8) | 20)
-            + fields
-            + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, offset)
-            + encoded
+        compressed = member.deflated_size + len(_FINAL_BLOCK)
+        if max(member.size, compressed, offset) >= _ZIP32_MAX:
+            return _zip64(fh, members)
+        fields = struct.pack(
+            "<HHHHHIIIHH", 20, flags, 8, clock, day, member.crc, compressed, member.size, len(encoded), 0
         )
-    start, directory = out.tell(), central.getvalue()
-    if start + len(directory) >= _ZIP32_MAX or len(members) >= 0xFFFF:
-        return None
-    out.write(directory)
-    out.write(
-        b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(directory), start, 0)
+        headers.append((fields, encoded, offset))
+        offset += 30 + len(encoded) + compressed
+    central = b"".join(
+        b"PK\x01\x02"
+        + struct.pack("<H", (3 << 8) | 20)
+        + fields
+        + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, at)
+        + encoded
+        for fields, encoded, at in headers
     )
-    return out.getvalue()
+    if offset + len(central) >= _ZIP32_MAX or len(names) >= 0xFFFF:
+        return _zip64(fh, members)
+    for name, (fields, encoded, _) in zip(names, headers, strict=True):
+        fh.write(b"PK\x03\x04" + fields + encoded)
+        members[name].write_deflated(fh)
+        fh.write(_FINAL_BLOCK)
+    fh.write(central)
+    fh.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(names), len(names), len(central), offset, 0))
+
+
+def _zip64(fh: BinaryIO, members: dict[str, Spooled]) -> None:
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with zf.open(info, "w", force_zip64=True) as dest:
+                members[name].write_raw(dest)
 
 
 class PackageLinkError(Exception):
@@ -271,19 +325,11 @@ def _lines_of(pkg: Path, centre: list[str], path: str, names: list[str]) -> str:
     return "".join(_csv_cells(centre + [record.get(n) or "" for n in names]) + "\n" for record in records)
 
 
-Pieces = dict[str, list[tuple[bytes, bytes]]]  # zip member → its (raw, deflate_part(raw)) pieces
-
-
-def piece(raw: bytes) -> tuple[bytes, bytes]:
-    return raw, deflate_part(raw)
-
-
-def combined(
-    pkg_dirs: list[Path], out_dir: Path, reuse: Reuse | None = None
-) -> tuple[dict[str, bytes], Pieces]:
-    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front, and
-    each CSV's pieces (its header, then each package's rows) for `site_zip`. With `reuse`, each package's
-    part comes from the cache, deflated, when the package is unchanged."""
+def combined(pkg_dirs: list[Path], reuse: Reuse | None = None) -> dict[str, Spooled]:
+    """All centres in one package: one CSV per resource with `centre` and `centre_name` in front (its
+    header, then each package's rows, as pieces for `write_zip`), the schemas and the descriptor; the
+    caller closes them. With `reuse`, each package's part comes from the cache, deflated, when the
+    package is unchanged."""
     reuse = reuse or Reuse()
     order = sorted(pkg_dirs)
     parts = {pkg.name: reuse.value("tables", [pkg.name], lambda pkg=pkg: _tables_of(pkg)) for pkg in order}
@@ -297,7 +343,39 @@ def combined(
             titles.setdefault(name, title)
     schemas = {name: json.loads(path.read_text(encoding="utf-8")) for name, (_, path) in widest.items()}
     columns = {name: [f["name"] for f in schema["fields"]] for name, schema in schemas.items()}
-    rows: dict[str, list[tuple[bytes, bytes]]] = {name: [] for name in sorted(schemas)}
+    files: dict[str, Spooled] = {}
+    resources = []
+    centre = [
+        {"name": "centre", "type": "string", "title": "中心（数据包名称）"},
+        {"name": "centre_name", "type": "string", "title": "中心名称"},
+    ]
+    for name in sorted(schemas):
+        schema = dict(schemas[name])
+        # A key unique within one centre (check_id, seq) repeats across centres: drop `unique` here.
+        fields = [
+            {**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
+            for f in schema["fields"]
+        ]
+        schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
+        schema.pop("primaryKey", None)
+        schema.pop("foreignKeys", None)
+        header = _csv_cells([f["name"] for f in schema["fields"]])
+        files[f"data/{name}.csv"] = Spooled((header + "\n").encode())
+        files[f"schemas/{name}.json"] = Spooled(
+            (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
+        )
+        resources.append(
+            {
+                "name": name,
+                "path": f"data/{name}.csv",
+                "schema": f"schemas/{name}.json",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "title": titles[name],
+            }
+        )
     for pkg in order:
         part = parts[pkg.name]
         wanted = {name: columns[name] for name in sorted(part["tables"])}
@@ -311,41 +389,8 @@ def combined(
             extra=json.dumps(wanted),
         )
         for name, rows_of_pkg in lines.items():
-            rows[name].append(rows_of_pkg)
-    files: dict[str, bytes] = {}
-    pieces: Pieces = {}
-    resources = []
-    centre = [
-        {"name": "centre", "type": "string", "title": "中心（数据包名称）"},
-        {"name": "centre_name", "type": "string", "title": "中心名称"},
-    ]
-    for name in sorted(rows):
-        schema = dict(schemas[name])
-        # A key unique within one centre (check_id, seq) repeats across centres: drop `unique` here.
-        fields = [
-            {**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "unique"}}
-            for f in schema["fields"]
-        ]
-        schema["fields"] = centre + [{k: v for k, v in f.items() if v != {}} for f in fields]
-        schema.pop("primaryKey", None)
-        schema.pop("foreignKeys", None)
-        header = _csv_cells([f["name"] for f in schema["fields"]])
-        pieces[f"data/{name}.csv"] = [piece((header + "\n").encode()), *rows[name]]
-        files[f"data/{name}.csv"] = b"".join(raw for raw, _ in pieces[f"data/{name}.csv"])
-        files[f"schemas/{name}.json"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
-        resources.append(
-            {
-                "name": name,
-                "path": f"data/{name}.csv",
-                "schema": f"schemas/{name}.json",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "profile": "tabular-data-resource",
-                "title": titles[name],
-            }
-        )
-    files["datapackage.json"] = (
+            files[f"data/{name}.csv"].add(rows_of_pkg)
+    descriptor = (
         json.dumps(
             {
                 "name": "all-centres",
@@ -358,8 +403,9 @@ def combined(
             indent=2,
         )
         + "\n"
-    ).encode()
-    return files, pieces
+    )
+    files["datapackage.json"] = Spooled(descriptor.encode())
+    return files
 
 
 def _csv_cells(values: list[str]) -> str:
@@ -371,18 +417,3 @@ def _csv_cells(values: list[str]) -> str:
 def zip_members(members: dict[str, bytes]) -> bytes:
     """Deterministic zip of in-memory files (a body's package, its years)."""
     return _zip(members)
-
-
-def site_zip(members: dict[str, bytes], pieces: Pieces | None = None) -> bytes:
-    """A site-wide download (every body's rows), made again whenever any body changes: from each member's
-    deflated pieces where given (see `zip_parts`), else each member deflated whole; with zipfile at level
-    1 past 4 GB."""
-    pieces = pieces or {}
-    parts = {}
-    for name, data in members.items():
-        given = pieces.get(name)
-        if given is None or sum(len(raw) for raw, _ in given) != len(data):
-            given = [piece(data)]
-        parts[name] = given
-    made = zip_parts(parts)
-    return made if made is not None else _zip(members, 1)
