@@ -233,3 +233,24 @@ def test_package_digests_are_read_again_only_when_a_files_stat_changed(packages,
     assert cache.digests([pkg])[pkg.name] == changed  # as git: a stat kept whole vouches for the bytes
     os.utime(csv_file, ns=(old + 10**9, old + 10**9))
     assert cache.digests([pkg])[pkg.name] == first
+
+
+def test_a_large_site_compares_the_largest_centres_and_links_every_figure(packages, tmp_path, monkeypatch):
+    """The compare tables list the centres that spend most; the page says so and links the CSVs that
+    hold every centre's figures."""
+    from scripts.site import compare
+
+    monkeypatch.setattr(compare, "COMPARE_MAX_ROWS", 3)
+    out = tmp_path / "docs"
+    out.mkdir()
+    generate(packages, out, tmp_path / "none.json")
+    page = (out / "compare.md").read_text(encoding="utf-8")
+    table = page.split("## 比较表", 1)[1]
+    centres = list(csv.DictReader((out / "generated" / "centres.csv").open(encoding="utf-8")))
+    assert len(centres) > 3
+    rows = [line for line in table.split("### ", 1)[0].splitlines() if line.startswith("| [")]
+    largest = sorted(centres, key=lambda r: -float(r["total"] or 0))[:3]
+    assert [re.search(r"\(centres/([^/]+)/index\.md\)", r)[1] for r in rows] == [r["slug"] for r in largest]
+    assert f"全部 {len(centres)} 个中心的数字见下载文件" in table
+    for target in re.findall(r"\]\(([^)]+)\)\{ download \}", table):
+        assert (out / target).is_file(), target

@@ -83,6 +83,11 @@ def year_picker(years: list[int], current: int | None, prefix: str) -> str:
     return "年度：" + " · ".join(links)
 
 
+# The comparison tables list the centres that spend most: a province's thousands would make a page of
+# megabytes that no reader scrolls; every centre's figures are in the CSVs the page links to.
+COMPARE_MAX_ROWS = 200
+
+
 def compare_pages(w: Writer, centres: list[Centre]) -> None:
     """compare.md (every centre of every year) and compare/<year>.md (one year's centres)."""
     years = sorted({c.get("fiscal_year") for c in centres if isinstance(c.get("fiscal_year"), int)})
@@ -99,6 +104,7 @@ def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, y
     suffix = f"-{year}" if year else ""
     ordered = by_total(centres)
     n = len(ordered)
+    shown = ordered[:COMPARE_MAX_ROWS]
     split_rows = [
         [
             link(md_text(c.short), prefix + c.page_md),
@@ -108,7 +114,7 @@ def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, y
             percent(ratio(c.num("personnel"), c.num("basic"))),
             percent(ratio(c.num("public_admin"), c.num("basic"))),
         ]
-        for c in ordered
+        for c in shown
     ]
     split_table = table(
         [
@@ -122,13 +128,13 @@ def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, y
         split_rows,
         ["---", "--:", "--:", "--:", "--:", "--:"],
     )
-    codes = sorted({k.code for c in centres for k in c.classes})
+    codes = sorted({k.code for c in shown for k in c.classes})
     class_names: dict[str, str] = {}
     for c in sorted(centres, key=lambda c: c.slug):
         for k in c.classes:
             class_names.setdefault(k.code, k.name)
     class_rows = []
-    for c in ordered:
+    for c in shown:
         amounts = {k.code: k.amount for k in c.classes}
         whole = sum(amounts.values(), Decimal(0))
         class_rows.append(
@@ -209,7 +215,15 @@ def compare_page(w: Writer, centres: list[Centre], *, year: int | None = None, y
         ),
         "## 比较表",
         "",
-        "点击表头可排序。",
+        "点击表头可排序。"
+        + (
+            f"表中列出支出最多的 {len(shown)} 个中心；全部 {n} 个中心的数字见下载文件"
+            f"（{link('各中心主要数字', f'{prefix}generated/centres{suffix}.csv')}{{ download }}、"
+            f"{link('按支出功能分类', f'{prefix}generated/functions{suffix}.csv')}{{ download }}），"
+            f"各城市的全部中心见{link('中心目录', f'{prefix}catalog.md')}。"
+            if n > len(shown)
+            else ""
+        ),
         "",
         split_table,
         "",
