@@ -254,3 +254,45 @@ def test_a_large_site_compares_the_largest_centres_and_links_every_figure(packag
     assert f"全部 {len(centres)} 个中心的数字见下载文件" in table
     for target in re.findall(r"\]\(([^)]+)\)\{ download \}", table):
         assert (out / target).is_file(), target
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "---\ntitle: 标题\ndate: 2026-01-01\ntags: [a, b]\n---\n\n# 正文\n",
+        "# 没有前言\n\n正文\n",
+        "title: MultiMarkdown 式\nauthor: 某\n\n# 正文\n",
+        "---\n---\n",
+        "",
+    ],
+)
+def test_a_cached_page_reads_the_same_markdown_and_meta_as_mkdocs(source):
+    """A page taken from the render cache gets the Markdown and meta `Page.read_source` would give it."""
+    from types import SimpleNamespace
+
+    from mkdocs.utils import meta
+
+    from scripts.site import render_cache
+
+    entry = render_cache._source_parts(source)
+    page = SimpleNamespace(file=SimpleNamespace(content_string=source))
+    config = SimpleNamespace(plugins=SimpleNamespace(events={"page_read_source": []}))
+    render_cache._read_source(page, config, entry)
+    assert (page.markdown, page.meta) == meta.get_data(source)
+
+
+def test_a_cache_prunes_unused_entries_and_those_of_an_earlier_format_only(tmp_path):
+    from scripts.site.store import TAG, Store
+
+    def store() -> Store:
+        return Store(tmp_path / "c", ".pickle", what="cache", hint="-", legacy=(".json.z",)).open()
+
+    first = store()
+    for key in ("a" * 64, "b" * 64):
+        first.save(key, b"entry")
+    (first.folder / ("c" * 64 + ".json.z")).write_bytes(b"earlier format")
+    (first.folder / "notes.txt").write_text("not an entry", encoding="utf-8")
+    second = store()
+    second.used.add("a" * 64)
+    assert second.prune() == 2
+    assert sorted(p.name for p in second.folder.iterdir()) == sorted([TAG, "a" * 64 + ".pickle", "notes.txt"])

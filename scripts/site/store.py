@@ -20,13 +20,19 @@ TAG_TEXT = (
 
 
 class Store:
-    def __init__(self, folder: Path, suffix: str, *, what: str, hint: str) -> None:
+    def __init__(
+        self, folder: Path, suffix: str, *, what: str, hint: str, legacy: tuple[str, ...] = ()
+    ) -> None:
+        """`legacy`: the suffixes of entries an earlier version wrote, which `prune` removes."""
         self.folder = Path(folder)
         self.suffix = suffix
         self.what = what
         self.hint = hint
         self.used: set[str] = set()
         self._entry = re.compile(rf"^[0-9a-f]{{64}}{re.escape(suffix)}$")
+        self._legacy = (
+            re.compile(rf"^[0-9a-f]{{64}}(?:{'|'.join(map(re.escape, legacy))})$") if legacy else None
+        )
 
     def open(self) -> Store:
         check_folder(self.folder, what=self.what)
@@ -65,6 +71,7 @@ class Store:
         """Remove the entries of earlier runs that this run did not use."""
         removed = 0
         for path in list(self.folder.iterdir()):
-            if self._entry.match(path.name) and path.name[:64] not in self.used:
+            stale = self._entry.match(path.name) and path.name[:64] not in self.used
+            if stale or (self._legacy is not None and self._legacy.match(path.name)):
                 removed += remove_file(self.folder, path.name)
         return removed
