@@ -296,3 +296,29 @@ def test_a_cache_prunes_unused_entries_and_those_of_an_earlier_format_only(tmp_p
     second.used.add("a" * 64)
     assert second.prune() == 2
     assert sorted(p.name for p in second.folder.iterdir()) == sorted([TAG, "a" * 64 + ".pickle", "notes.txt"])
+
+
+def test_descriptor_facts_are_kept_by_package_digest(packages, tmp_path):
+    """The body and year of an unchanged package come from the cache; another digest reads them again."""
+    import json
+
+    from scripts.site.command import descriptor_facts
+    from scripts.site.page_cache import PageCache
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(sorted(p for p in packages.iterdir() if p.is_dir())[0], pkg)
+    cache = PageCache(tmp_path / "cache", "code")
+    cache.store.open()
+    calls: list[str] = []
+
+    def read(p: Path):
+        calls.append(p.name)
+        return descriptor_facts(p)
+
+    first = cache.facts({"pkg": "d1"}, read)(pkg)
+    assert PageCache(tmp_path / "cache", "code").facts({"pkg": "d1"}, read)(pkg) == first and calls == ["pkg"]
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    desc["x_body"] = "another-body"
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    assert cache.facts({"pkg": "d2"}, read)(pkg) == ("another-body", first[1]) and calls == ["pkg", "pkg"]
+    assert cache.facts({}, read)(pkg) == ("another-body", first[1]) and len(calls) == 3  # no digest: read

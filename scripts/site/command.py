@@ -100,15 +100,24 @@ def _write_one(
             return None, f"{type(exc).__name__}: {exc}", record, None, False
 
 
-def body_years(dirs: list[Path]) -> dict[str, list[tuple[int, str]]]:
+def descriptor_facts(pkg: Path) -> tuple[str, object] | None:
+    """A package's body id (`x_body`, else its name) and fiscal year; None if its descriptor is unreadable."""
+    try:
+        desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return desc.get("x_body") or pkg.name, desc.get("fiscal_year")
+
+
+def body_years(
+    dirs: list[Path], facts: Callable[[Path], tuple[str, object] | None] = descriptor_facts
+) -> dict[str, list[tuple[int, str]]]:
     """Slug → its body's (fiscal year, slug) of every year, from the descriptors (`x_body`)."""
     items = []
     for pkg in dirs:
-        try:
-            desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        items.append((pkg.name, desc.get("x_body") or pkg.name, desc.get("fiscal_year")))
+        found = facts(pkg)
+        if found is not None:
+            items.append((pkg.name, *found))
     body_of = body_keys(items)
     found: dict[str, list[tuple[int, str]]] = {}
     for slug, _, year in items:
@@ -126,9 +135,11 @@ def _write_centres(
 ) -> list:
     """Centre pages are independent: write them on every core when there are many."""
     workers = os.cpu_count() or 1
-    years = body_years(dirs)
-    in_search = len(dirs) <= SEARCH_FULL_MAX
     digests = cache.digests(dirs) if cache is not None else {}
+    years = body_years(
+        dirs, cache.facts(digests, descriptor_facts) if cache is not None else descriptor_facts
+    )
+    in_search = len(dirs) <= SEARCH_FULL_MAX
     if workers == 1 or len(dirs) < PARALLEL_MIN:
         return [
             _write_one(

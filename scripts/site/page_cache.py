@@ -18,6 +18,7 @@ import pickle
 import stat
 import time
 import zlib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -185,6 +186,18 @@ class PageCache:
             stat = path.stat()
             record[rel] = (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns)
         self._save(key, (value, record))
+
+    def facts(self, digests: dict[str, str], read: Callable[[Path], object]) -> Callable[[Path], object]:
+        """`read(pkg)` (what a package's descriptor says), kept by package digest: an unchanged package's
+        descriptor is not parsed again."""
+
+        def facts(pkg: Path) -> object:
+            digest = digests.get(pkg.name)
+            if digest is None:
+                return read(pkg)
+            return self.memo(self.derived("facts", read.__name__, pkg.name, digest), lambda: read(pkg))
+
+        return facts
 
 
 class Reuse:
