@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scripts.build import commands, registry
 from scripts.checks import cross_year
@@ -43,7 +45,9 @@ def test_registry_names_each_body_once_and_lists_its_years() -> None:
     bodies = json.loads((ROOT / "disclosures" / "bodies.json").read_text(encoding="utf-8"))
     assert {b["id"] for b in bodies} == set(by_body)
     entry = next(e for e in registry.entries() if e["slug"] == "320000-npc-office-2019")
-    assert registry.previous_of(entry, registry.entries())["slug"] == "320000-npc-office-2018"
+    previous = registry.previous_of(registry.entries(), registry.entries())
+    assert previous[entry["slug"]]["slug"] == "320000-npc-office-2018"
+    assert previous["320000-npc-office-2017"] is None and previous["110101-dongcheng-2026"] is None
 
 
 def _scratch(tmp_path: Path, entries: list[dict], bodies: list[dict] | None) -> Path:
@@ -225,3 +229,12 @@ def test_build_check_sees_a_stale_later_year(tmp_path: Path) -> None:
         entry["paths"], entry, previous=commands.previous_figures(entry, out_dir=out)
     )
     assert "data/quality_report.csv" in package.differences(out / entry["slug"], changed)
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.integers(2017, 2020)), max_size=12))
+def test_previous_of_is_the_first_registered_year_before(pairs) -> None:
+    entries = [{"slug": f"s{i}", "body": body, "fiscal_year": year} for i, (body, year) in enumerate(pairs)]
+    found = registry.previous_of(entries, entries)
+    for e in entries:
+        earlier = [p for p in entries if p["body"] == e["body"] and p["fiscal_year"] == e["fiscal_year"] - 1]
+        assert found[e["slug"]] == (earlier[0] if earlier else None)

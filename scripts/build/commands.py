@@ -311,7 +311,9 @@ def previous_figures(
 ) -> dict | None:
     """The figures the cross-year checks of `entry` compare with: its body's previous-year package in
     `out_dir` (None for a first or only year, or when that package is not built)."""
-    prev = registry.previous_of(entry, entries if entries is not None else registry.entries())
+    prev = registry.previous_of([entry], entries if entries is not None else registry.entries())[
+        entry["slug"]
+    ]
     return None if prev is None else _disk_figures(out_dir / prev["slug"], prev)
 
 
@@ -365,7 +367,7 @@ def _build(args: argparse.Namespace, wall: float, out_dir: Path, state: Path, en
     results: dict[str, dict] = {}
     keys: dict[str, str] = {}
     figures: dict[str, dict | None] = {}  # slug -> its package's figures, for the body's next year
-    previous = {e["slug"]: registry.previous_of(e, every) for e in entries}
+    previous = registry.previous_of(entries, every)
     needed = {p["slug"] for p in previous.values() if p is not None}
     rebuilt = 0
     workers = 1

@@ -352,16 +352,13 @@ def bodies(all_entries: list[dict] | None = None) -> dict[str, list[dict]]:
     return {k: sorted(v, key=lambda e: e["fiscal_year"]) for k, v in out.items()}
 
 
-def previous_of(entry: dict, all_entries: list[dict]) -> dict | None:
-    """The same body's disclosure of the year before, if registered."""
-    return next(
-        (
-            e
-            for e in all_entries
-            if e["body"] == entry["body"] and e["fiscal_year"] == entry["fiscal_year"] - 1
-        ),
-        None,
-    )
+def previous_of(entries: list[dict], all_entries: list[dict]) -> dict[str, dict | None]:
+    """Slug of each of `entries` → the same body's disclosure of the year before (the first registered),
+    or None. One pass over `all_entries`, not one per entry: a province registers ten thousand."""
+    first: dict[tuple, dict] = {}
+    for e in all_entries:
+        first.setdefault((e["body"], e["fiscal_year"]), e)
+    return {e["slug"]: first.get((e["body"], e["fiscal_year"] - 1)) for e in entries}
 
 
 @lru_cache(maxsize=1)
