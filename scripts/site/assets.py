@@ -164,25 +164,21 @@ def write_if_changed(path: Path, content: bytes | str) -> bool:
     """Write only on change (True when written): mkdocs serve watches docs_dir and would rebuild forever
     otherwise, and unchanged files keep their timestamps for incremental builds. Never through a
     symbolic link; inside `guard`, never over a file the site did not write."""
-    path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    _guarded(path, data)
-    if path.is_symlink():
-        raise UnsafeWriteError(f"{path}: a symbolic link: not written through")
-    try:
-        return write_file(path.parent, path.name, data)
-    except OutputError as err:
-        raise UnsafeWriteError(str(err)) from err
+    return _write_checked(Path(path), data, lambda root, name: write_file(root, name, data))
 
 
 def write_with_if_changed(path: Path, fill: Callable[[BinaryIO], object]) -> bool:
     """`write_if_changed` for a file too large to hold in memory: `fill(fh)` writes it (owned.write_with)."""
-    path = Path(path)
-    _guarded(path, None)
+    return _write_checked(Path(path), None, lambda root, name: write_with(root, name, fill))
+
+
+def _write_checked(path: Path, data: bytes | None, write: Callable[[Path, str], bool]) -> bool:
+    _guarded(path, data)
     if path.is_symlink():
         raise UnsafeWriteError(f"{path}: a symbolic link: not written through")
     try:
-        return write_with(path.parent, path.name, fill)
+        return write(path.parent, path.name)
     except OutputError as err:
         raise UnsafeWriteError(str(err)) from err
 
